@@ -1,0 +1,1 @@
+//! Runs KQL queries on Apache DataFusion: sessions, tables, output formats, explain.

@@ -1,0 +1,1 @@
+//! Binds KQL syntax against a catalog, checks types and lowers to Apache DataFusion logical plans.
