@@ -1,1 +1,18 @@
-//! KQL's scalar and aggregate functions and string operators as Apache DataFusion UDFs/UDAFs over Arrow.
+//! KQL's functions and string operators, as Apache DataFusion UDFs and UDAFs over Arrow.
+//!
+//! The binder (`kql-plan`) resolves a call by name in the [`registry`], asks the function to
+//! check its arguments' KQL types (which yields the result type, or an error naming the
+//! offending argument), then asks it to build the DataFusion expression. Functions that need
+//! Kusto-specific semantics are UDFs implemented here; where a DataFusion built-in already
+//! behaves exactly like Kusto, the function lowers to it.
+//!
+//! Conventions every function follows:
+//! * KQL `string` values are never null: a string result is `""` where Kusto gives an empty
+//!   string, and a null string input is read as `""`.
+//! * `dynamic` values are JSON text in `Utf8` columns (see `table-schemas`); SQL NULL is
+//!   `dynamic(null)`.
+//! * A conversion that fails yields null (e.g. `toint("x")`), never an error, as in Kusto.
+
+pub mod registry;
+
+pub use registry::{Arg, ArgError, Function, FunctionKind, lookup};

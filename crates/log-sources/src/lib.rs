@@ -6,6 +6,8 @@
 //! Tetragon and Falco. Bad input never stops a run and is never silently lost: each bad
 //! record is reported with its location and reason.
 
+pub mod format;
 pub mod record;
 
+pub use format::{EventSink, FormatReader};
 pub use record::{BadReason, BadRecord, Location, Row, Value};

@@ -1,0 +1,205 @@
+//! The function registry: name → typing rule and lowering.
+//!
+//! Each [`Function`] is plain data with two function pointers, so adding a KQL function is
+//! one entry in one table and needs no change to the binder:
+//! * `check` receives the KQL types of the arguments (and their values when they are
+//!   constants) and returns the result type, or an [`ArgError`] that the binder turns into a
+//!   diagnostic pointing at the argument in question;
+//! * `lower` receives the already-bound DataFusion argument expressions and builds the
+//!   call, inserting any casts the typing rule implies.
+
+use datafusion::logical_expr::Expr;
+use datafusion::scalar::ScalarValue;
+use kql_syntax::ScalarType;
+use std::fmt;
+
+/// Scalar function or aggregate (only valid inside `summarize` and friends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionKind {
+    /// Row-wise function.
+    Scalar,
+    /// Aggregate function.
+    Aggregate,
+}
+
+/// What the binder knows about one argument when checking a call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arg {
+    /// The argument's KQL type.
+    pub ty: ScalarType,
+    /// Its value, when the argument is a constant (a literal, or a `let` of a literal).
+    pub constant: Option<ScalarValue>,
+}
+
+impl Arg {
+    /// A non-constant argument of type `ty`.
+    pub fn of(ty: ScalarType) -> Self {
+        Self { ty, constant: None }
+    }
+
+    /// The constant string value, if the argument is a string literal.
+    pub fn const_str(&self) -> Option<&str> {
+        match &self.constant {
+            Some(ScalarValue::Utf8(Some(s)))
+            | Some(ScalarValue::LargeUtf8(Some(s)))
+            | Some(ScalarValue::Utf8View(Some(s))) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The constant integer value, if the argument is an integer literal.
+    pub fn const_i64(&self) -> Option<i64> {
+        match &self.constant {
+            Some(ScalarValue::Int64(Some(v))) => Some(*v),
+            Some(ScalarValue::Int32(Some(v))) => Some(i64::from(*v)),
+            _ => None,
+        }
+    }
+}
+
+/// Why a call's arguments are not acceptable.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgError {
+    /// Wrong number of arguments; `expected` reads like "1", "1 or 2", "at least 2".
+    Count {
+        /// Accepted counts, in words.
+        expected: &'static str,
+        /// Given count.
+        found: usize,
+    },
+    /// An argument of the wrong type.
+    Type {
+        /// Zero-based argument position.
+        index: usize,
+        /// Accepted types, in words ("string", "a number", "datetime or timespan").
+        expected: &'static str,
+        /// Given type.
+        found: ScalarType,
+    },
+    /// An argument that must be a constant (a regex, a format string) is not.
+    NotConstant {
+        /// Zero-based argument position.
+        index: usize,
+        /// What the constant is ("regular expression", "format string").
+        what: &'static str,
+    },
+    /// Anything else (an invalid regex, an unknown format specifier, ...).
+    Invalid {
+        /// The argument concerned, if one is.
+        index: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl fmt::Display for ArgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArgError::Count { expected, found } => {
+                write!(f, "expects {expected} argument(s), got {found}")
+            }
+            ArgError::Type {
+                index,
+                expected,
+                found,
+            } => write!(f, "argument {} must be {expected}, not {found}", index + 1),
+            ArgError::NotConstant { index, what } => {
+                write!(f, "argument {} must be a constant {what}", index + 1)
+            }
+            ArgError::Invalid { message, .. } => f.write_str(message),
+        }
+    }
+}
+
+/// Result type of a typing rule.
+pub type CheckResult = Result<ScalarType, ArgError>;
+
+/// One KQL function.
+#[derive(Clone, Copy)]
+pub struct Function {
+    /// Canonical name (`make_set`).
+    pub name: &'static str,
+    /// Other accepted spellings, legacy ones included (`makeset`).
+    pub aliases: &'static [&'static str],
+    /// Scalar or aggregate.
+    pub kind: FunctionKind,
+    /// Checks the arguments and returns the result type.
+    pub check: fn(&[Arg]) -> CheckResult,
+    /// Builds the DataFusion expression from bound arguments.
+    pub lower: fn(Vec<Expr>, &[Arg]) -> datafusion::error::Result<Expr>,
+}
+
+impl fmt::Debug for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Function")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+/// Every registered function. Modules contribute their own slices.
+fn all() -> impl Iterator<Item = &'static Function> {
+    [crate::registry::BUILTIN]
+        .into_iter()
+        .flat_map(|s| s.iter())
+}
+
+/// Finds a function by name or alias (KQL function names are case-sensitive).
+pub fn lookup(name: &str) -> Option<&'static Function> {
+    all().find(|f| f.name == name || f.aliases.contains(&name))
+}
+
+/// Names of every function, for "did you mean" suggestions.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    all().flat_map(|f| std::iter::once(f.name).chain(f.aliases.iter().copied()))
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers for typing rules.
+
+/// Fails unless `args.len()` is within `min..=max`.
+pub fn expect_count(
+    args: &[Arg],
+    min: usize,
+    max: usize,
+    expected: &'static str,
+) -> Result<(), ArgError> {
+    if args.len() < min || args.len() > max {
+        Err(ArgError::Count {
+            expected,
+            found: args.len(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Fails unless argument `index` has one of `types`.
+pub fn expect_type(
+    args: &[Arg],
+    index: usize,
+    types: &[ScalarType],
+    expected: &'static str,
+) -> Result<(), ArgError> {
+    match args.get(index) {
+        Some(a) if types.contains(&a.ty) => Ok(()),
+        Some(a) => Err(ArgError::Type {
+            index,
+            expected,
+            found: a.ty,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// True for `int`, `long`, `real` and `decimal`.
+pub fn is_numeric(ty: ScalarType) -> bool {
+    matches!(
+        ty,
+        ScalarType::Int | ScalarType::Long | ScalarType::Real | ScalarType::Decimal
+    )
+}
+
+/// The built-in table, filled by the function modules as they land.
+static BUILTIN: &[Function] = &[];
