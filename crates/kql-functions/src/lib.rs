@@ -6,6 +6,10 @@
 //! Kusto-specific semantics are UDFs implemented here; where a DataFusion built-in already
 //! behaves exactly like Kusto, the function lowers to it.
 //!
+//! The string operators (`has`, `contains`, `=~`, `in~`, ...) are not functions in KQL's
+//! grammar; the binder lowers them with [`string_predicate`] and [`list_predicate`], and
+//! other crates can use the same semantics on plain `&str` through [`string_ops`].
+//!
 //! Conventions every function follows:
 //! * KQL `string` values are never null: a string result is `""` where Kusto gives an empty
 //!   string, and a null string input is read as `""`.
@@ -13,6 +17,12 @@
 //!   `dynamic(null)`.
 //! * A conversion that fails yields null (e.g. `toint("x")`), never an error, as in Kusto.
 
+pub mod convert;
 pub mod registry;
+pub mod string_ops;
+mod strings;
+#[cfg(test)]
+mod test_util;
 
 pub use registry::{Arg, ArgError, Function, FunctionKind, lookup};
+pub use string_ops::{ListStringOp, StringOp, list_predicate, string_predicate};
