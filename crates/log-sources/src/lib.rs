@@ -6,8 +6,14 @@
 //! Tetragon and Falco. Bad input never stops a run and is never silently lost: each bad
 //! record is reported with its location and reason.
 
+pub mod builder;
+pub mod error;
 pub mod format;
+pub mod json;
 pub mod record;
+pub mod time;
 
+pub use builder::TableBuilder;
+pub use error::SourceError;
 pub use format::{EventSink, FormatReader};
 pub use record::{BadReason, BadRecord, Location, Row, Value};

@@ -1,0 +1,3 @@
+//! JSON scanning shared by the JSON-based readers.
+
+pub mod scan;
