@@ -1,1 +1,201 @@
-//! Runs KQL queries on Apache DataFusion: sessions, tables, output formats, explain.
+//! Runs KQL queries on Apache DataFusion.
+//!
+//! An [`Engine`] owns a DataFusion `SessionContext` and the tables queries can name (each
+//! with its KQL column types). [`Engine::plan`] parses and binds a query — syntax and binding
+//! problems come back as diagnostics with spans — and [`Engine::execute`] streams the result
+//! as Arrow record batches. [`format`] writes results the way Kusto shows values (ISO 8601
+//! datetimes with `Z`, `[d.]hh:mm:ss` timespans, `dynamic` as JSON).
+//!
+//! ```
+//! # tokio_test_block(async {
+//! let engine = kql_engine::Engine::new();
+//! let planned = engine.plan("print x = 1 + 1", &kql_engine::QueryOptions::at(0)).unwrap();
+//! let batches = engine.collect(&planned).await.unwrap();
+//! assert_eq!(batches[0].num_rows(), 1);
+//! # });
+//! # fn tokio_test_block(f: impl std::future::Future<Output = ()>) {
+//! #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+//! # }
+//! ```
+
+mod catalog;
+mod error;
+mod files;
+pub mod format;
+
+pub use catalog::{RegisteredTable, builtin_catalog_tables};
+pub use error::{EngineError, QueryError};
+pub use kql_plan::{BoundQuery, OutputColumn};
+
+use arrow::record_batch::RecordBatch;
+use datafusion::execution::context::{SessionConfig, SessionContext};
+use datafusion::physical_plan::SendableRecordBatchStream;
+use futures::TryStreamExt;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Per-query options.
+#[derive(Debug, Clone)]
+pub struct QueryOptions {
+    /// `now()` for this query, in nanoseconds since the Unix epoch (UTC).
+    pub now_nanos: i64,
+}
+
+impl QueryOptions {
+    /// Options with `now()` fixed at `now_nanos`.
+    pub fn at(now_nanos: i64) -> Self {
+        Self { now_nanos }
+    }
+
+    /// Options with `now()` read from the system clock once.
+    pub fn now() -> Self {
+        let now = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0);
+        Self { now_nanos: now }
+    }
+}
+
+/// A parsed and bound query, ready to run.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// The query's syntax tree.
+    pub ast: kql_syntax::Query,
+    /// The bound plan and output schema.
+    pub bound: BoundQuery,
+}
+
+/// Tables plus a DataFusion session.
+pub struct Engine {
+    ctx: SessionContext,
+    tables: BTreeMap<String, RegisteredTable>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine {
+    /// An engine with no tables, using every core.
+    pub fn new() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let config = SessionConfig::new()
+            .with_target_partitions(cores)
+            .with_information_schema(false);
+        let ctx = SessionContext::new_with_config(config);
+        Self {
+            ctx,
+            tables: BTreeMap::new(),
+        }
+    }
+
+    /// The DataFusion session (for readers that need its runtime).
+    pub fn session(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// Makes a table available to queries under `name`.
+    pub fn register(&mut self, name: impl Into<String>, table: RegisteredTable) {
+        self.tables.insert(name.into(), table);
+    }
+
+    /// Registers every built-in Sentinel / Defender table schema as an empty table, so
+    /// queries over them bind (used by `check` and as a fallback for tables with no input).
+    pub fn register_builtin_empty_tables(&mut self) {
+        for (name, t) in builtin_catalog_tables() {
+            self.tables.entry(name).or_insert(t);
+        }
+    }
+
+    /// Binds `path` (a file or folder of NDJSON, JSON, CSV or Parquet) as table `name`, with
+    /// the built-in schema of that name if there is one, otherwise an inferred schema.
+    pub async fn register_file(
+        &mut self,
+        name: &str,
+        path: &std::path::Path,
+    ) -> Result<(), EngineError> {
+        let t = files::file_table(&self.ctx, name, path).await?;
+        self.tables.insert(name.to_string(), t);
+        Ok(())
+    }
+
+    /// The registered tables.
+    pub fn tables(&self) -> &BTreeMap<String, RegisteredTable> {
+        &self.tables
+    }
+
+    /// Parses and binds a query.
+    pub fn plan(&self, text: &str, options: &QueryOptions) -> Result<Planned, QueryError> {
+        let ast = kql_syntax::parse_query(text).map_err(QueryError::Syntax)?;
+        let catalog = catalog::EngineCatalog {
+            tables: &self.tables,
+        };
+        let opts = kql_plan::PlanOptions {
+            now_nanos: options.now_nanos,
+        };
+        let bound = kql_plan::plan_query(&ast, &catalog, &opts).map_err(QueryError::Bind)?;
+        Ok(Planned { ast, bound })
+    }
+
+    /// Runs a planned query, streaming its result.
+    pub async fn execute(
+        &self,
+        planned: &Planned,
+    ) -> Result<SendableRecordBatchStream, QueryError> {
+        let df = self
+            .ctx
+            .execute_logical_plan(planned.bound.plan.clone())
+            .await
+            .map_err(QueryError::execution)?;
+        df.execute_stream().await.map_err(QueryError::execution)
+    }
+
+    /// Runs a planned query and collects every batch.
+    pub async fn collect(&self, planned: &Planned) -> Result<Vec<RecordBatch>, QueryError> {
+        let stream = self.execute(planned).await?;
+        stream.try_collect().await.map_err(QueryError::execution)
+    }
+
+    /// The KQL plan, DataFusion's optimised logical plan and its physical plan, as text.
+    pub async fn explain(&self, planned: &Planned) -> Result<Explain, QueryError> {
+        let df = self
+            .ctx
+            .execute_logical_plan(planned.bound.plan.clone())
+            .await
+            .map_err(QueryError::execution)?;
+        let logical = df
+            .clone()
+            .into_optimized_plan()
+            .map_err(QueryError::execution)?;
+        let physical = df
+            .create_physical_plan()
+            .await
+            .map_err(QueryError::execution)?;
+        Ok(Explain {
+            kql: planned.bound.kql_plan.clone(),
+            logical: logical.display_indent().to_string(),
+            physical: datafusion::physical_plan::displayable(physical.as_ref())
+                .indent(true)
+                .to_string(),
+        })
+    }
+}
+
+/// The three views of a plan that `kqlhunt explain` prints.
+#[derive(Debug, Clone)]
+pub struct Explain {
+    /// One line per KQL operator with its output columns and KQL types.
+    pub kql: Vec<String>,
+    /// DataFusion's optimised logical plan.
+    pub logical: String,
+    /// DataFusion's physical plan (shows pushed-down filters and projections).
+    pub physical: String,
+}
+
+/// Converts a registered provider list into a shared handle (helper for callers that build
+/// tables themselves).
+pub fn provider(
+    p: impl datafusion::catalog::TableProvider + 'static,
+) -> Arc<dyn datafusion::catalog::TableProvider> {
+    Arc::new(p)
+}

@@ -1,0 +1,126 @@
+//! Name resolution: columns first, then `let` names; "did you mean" help on failure.
+
+use super::{BResult, Binder, Binding, E_KIND, E_UNKNOWN_COLUMN};
+use crate::bound::{Scalar, Tab};
+use datafusion::common::Column;
+use datafusion::logical_expr::Expr as DfExpr;
+use kql_diagnostics::{Diagnostic, suggest};
+use kql_syntax::Ident;
+
+/// An unqualified column reference. Never parses dots: KQL column names may contain them.
+pub(crate) fn column(name: &str) -> DfExpr {
+    DfExpr::Column(Column::new_unqualified(name))
+}
+
+impl Binder<'_> {
+    /// Resolves a bare name in scalar position.
+    pub fn resolve_scalar_name(&mut self, id: &Ident, input: Option<&Tab>) -> BResult<Scalar> {
+        if let Some(c) = input.and_then(|t| t.find(&id.name)) {
+            return Ok(Scalar::new(column(&c.name), c.ty));
+        }
+        match self.scope.get(&id.name).cloned() {
+            Some(Binding::Scalar(s)) => return Ok(s),
+            Some(Binding::Tabular(_)) => {
+                return Err(self.error(
+                    Diagnostic::error(
+                        E_KIND,
+                        format!(
+                            "`{}` is a table, but a scalar value is needed here",
+                            id.name
+                        ),
+                        id.span,
+                    )
+                    .with_help(format!(
+                        "use `toscalar({})` to take its first value",
+                        id.name
+                    )),
+                ));
+            }
+            Some(Binding::Function(..)) => {
+                return Err(self.error(
+                    Diagnostic::error(
+                        E_KIND,
+                        format!("`{}` is a function; call it with parentheses", id.name),
+                        id.span,
+                    )
+                    .with_help(format!("`{}()`", id.name)),
+                ));
+            }
+            None => {}
+        }
+        let mut candidates: Vec<String> = input
+            .map(|t| t.names().map(str::to_string).collect())
+            .unwrap_or_default();
+        let scalar_lets: Vec<String> = self
+            .scope
+            .all_names()
+            .into_iter()
+            .filter(|n| matches!(self.scope.get(n), Some(Binding::Scalar(_))))
+            .collect();
+        candidates.extend(scalar_lets);
+        let mut d = match input {
+            Some(_) => Diagnostic::error(
+                E_UNKNOWN_COLUMN,
+                format!("unknown column or variable `{}`", id.name),
+                id.span,
+            )
+            .with_span_label("not a column of this operator's input, nor a `let` name"),
+            None => Diagnostic::error(
+                E_UNKNOWN_COLUMN,
+                format!("unknown name `{}`", id.name),
+                id.span,
+            )
+            .with_span_label("no `let` defines it"),
+        };
+        if let Some(s) = suggest(&id.name, candidates.iter().map(String::as_str)) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        }
+        Err(self.error(d))
+    }
+
+    /// Resolves a column of `tab` by name (for operators that take bare column names, such
+    /// as `project-away` or `sort by`), with a "did you mean" diagnostic.
+    pub fn resolve_column<'t>(
+        &mut self,
+        tab: &'t Tab,
+        id: &Ident,
+    ) -> BResult<&'t crate::bound::Col> {
+        if let Some(c) = tab.find(&id.name) {
+            return Ok(c);
+        }
+        let mut d = Diagnostic::error(
+            E_UNKNOWN_COLUMN,
+            format!("unknown column `{}`", id.name),
+            id.span,
+        )
+        .with_span_label("not a column of this operator's input");
+        if let Some(s) = suggest(&id.name, tab.names()) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        }
+        Err(self.error(d))
+    }
+}
+
+/// Picks an output name not already in `taken`: `name`, then `name1`, `name2`, ... (Kusto's
+/// rule for clashing column names, e.g. a join's right-side `Key` becomes `Key1`).
+pub(crate) fn unique_name(name: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == name) {
+        return name.to_string();
+    }
+    (1..)
+        .map(|i| format!("{name}{i}"))
+        .find(|cand| !taken.iter().any(|t| t == cand))
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// The name Kusto gives an unnamed column computed from `e`: the column's own name when the
+/// expression is a (possibly parenthesised) column, a member path's last name, otherwise
+/// `fallback` (`Column1`, `print_0`, ...).
+pub(crate) fn default_name(e: &kql_syntax::Expr, fallback: &str) -> String {
+    use kql_syntax::ExprKind;
+    match &e.kind {
+        ExprKind::Name(id) => id.name.clone(),
+        ExprKind::Paren(inner) => default_name(inner, fallback),
+        _ => fallback.to_string(),
+    }
+}

@@ -1,0 +1,3 @@
+//! Input formats: one module per source family.
+
+pub mod sysmon;
