@@ -9,7 +9,10 @@
 pub mod builder;
 pub mod error;
 pub mod format;
+pub mod formats;
 pub mod json;
+pub mod mapping;
+pub mod process_table;
 pub mod record;
 pub mod time;
 
