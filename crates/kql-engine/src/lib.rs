@@ -18,6 +18,8 @@
 //! # }
 //! ```
 
+pub mod casefile;
+pub mod caserun;
 mod catalog;
 mod error;
 mod files;

@@ -37,6 +37,12 @@ pub struct PlanOptions {
     pub now_nanos: i64,
 }
 
+/// Parses datetime text the way `datetime(...)` literals are read (ISO 8601 with `T` or a
+/// space, optional fraction and `Z`/offset), into nanoseconds since the Unix epoch.
+pub fn parse_datetime_text(text: &str) -> Option<i64> {
+    literal::parse_datetime(text).ok()
+}
+
 /// Binds and lowers a parsed query.
 pub fn plan_query(
     query: &Query,

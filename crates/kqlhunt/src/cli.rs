@@ -17,6 +17,34 @@ pub struct Cli {
 pub enum Command {
     /// Parse a KQL query and print it back in canonical form (exit 2 on syntax errors).
     Parse(QueryInput),
+    /// Run a KQL query over telemetry files and print the result.
+    Query(QueryArgs),
+    /// Show how a query is planned: the KQL plan, DataFusion's logical and physical plans.
+    Explain(QueryArgs),
+}
+
+/// Arguments of `query` and `explain`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Read the query from this file; then every positional argument is an input path.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The query (unless -f is given), then input files or folders (`-` for stdin), whose
+    /// format is detected and whose records land in their Sentinel tables.
+    #[arg(value_name = "QUERY|PATH")]
+    pub args: Vec<String>,
+    /// Bind a file or folder of NDJSON, CSV or Parquet to a table name (repeatable).
+    #[arg(long = "table", value_name = "NAME=PATH")]
+    pub tables: Vec<String>,
+    /// Fix now() and ago() at this instant (ISO 8601, UTC), e.g. to replay old logs.
+    #[arg(long, value_name = "ISO-8601")]
+    pub now: Option<String>,
+    /// Output format: table, csv or jsonl.
+    #[arg(long, default_value = "table", value_name = "FORMAT")]
+    pub format: String,
+    /// Stop with exit code 2 at the first bad input record.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// A query given inline or as a file.

@@ -1,6 +1,8 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod explain;
 mod parse;
+mod query;
 
 use crate::cli::{Cli, Command, QueryInput};
 use anyhow::Context as _;
@@ -11,6 +13,8 @@ use std::process::ExitCode;
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Parse(input) => parse::run(&input),
+        Command::Query(args) => query::run(&args),
+        Command::Explain(args) => explain::run(&args),
     }
 }
 
@@ -33,6 +37,67 @@ pub(crate) fn read_query(input: &QueryInput) -> anyhow::Result<QueryText> {
         }),
         (None, None) => anyhow::bail!("give a query or -f FILE"),
     }
+}
+
+/// With `-f FILE`, every positional argument is an input path; without it, the first
+/// positional argument is the query text.
+pub(crate) fn read_query_or_first_arg(
+    file: Option<&std::path::Path>,
+    args: &[String],
+) -> anyhow::Result<(QueryText, Vec<String>)> {
+    match file {
+        Some(path) => Ok((
+            QueryText {
+                text: std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read query file {}", path.display()))?,
+                origin: path.display().to_string(),
+            },
+            args.to_vec(),
+        )),
+        None => {
+            let (first, rest) = args
+                .split_first()
+                .context("give a query (or -f FILE) and optionally input paths")?;
+            Ok((
+                QueryText {
+                    text: first.clone(),
+                    origin: "query".into(),
+                },
+                rest.to_vec(),
+            ))
+        }
+    }
+}
+
+/// `--now` or the system clock.
+pub(crate) fn query_options(now: Option<&str>) -> anyhow::Result<kql_engine::QueryOptions> {
+    match now {
+        None => Ok(kql_engine::QueryOptions::now()),
+        Some(text) => kql_plan::parse_datetime_text(text)
+            .map(kql_engine::QueryOptions::at)
+            .with_context(|| format!("--now: `{text}` is not an ISO 8601 datetime")),
+    }
+}
+
+/// The async runtime for commands that run queries.
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Registers telemetry input paths (files, folders, `-`) as Sentinel tables.
+pub(crate) fn register_inputs(
+    _engine: &mut kql_engine::Engine,
+    paths: &[String],
+    _strict: bool,
+) -> anyhow::Result<()> {
+    if !paths.is_empty() {
+        anyhow::bail!(
+            "reading telemetry paths directly is not available yet; use --table NAME=PATH"
+        );
+    }
+    Ok(())
 }
 
 /// Renders diagnostics for stderr, in colour when stderr is a terminal.

@@ -1,0 +1,41 @@
+//! `kqlhunt explain`: the KQL plan, DataFusion's logical plan and its physical plan.
+
+use super::{read_query_or_first_arg, render_diagnostics, runtime};
+use crate::cli::QueryArgs;
+use kql_engine::Engine;
+use std::io::Write as _;
+use std::process::ExitCode;
+
+pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
+    let (q, paths) = read_query_or_first_arg(args.file.as_deref(), &args.args)?;
+    let options = super::query_options(args.now.as_deref())?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let mut engine = Engine::new();
+        for spec in &args.tables {
+            if let Some((name, path)) = spec.split_once('=') {
+                engine
+                    .register_file(name, std::path::Path::new(path))
+                    .await?;
+            }
+        }
+        super::register_inputs(&mut engine, &paths, args.strict)?;
+        engine.register_builtin_empty_tables();
+        let planned = match engine.plan(&q.text, &options) {
+            Ok(p) => p,
+            Err(e) => {
+                eprint!("{}", render_diagnostics(e.diagnostics(), &q));
+                return Ok(ExitCode::from(2));
+            }
+        };
+        let ex = engine.explain(&planned).await?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "== KQL plan ==")?;
+        for (i, line) in ex.kql.iter().enumerate() {
+            writeln!(out, "{:02}) {line}", i + 1)?;
+        }
+        writeln!(out, "\n== DataFusion logical plan ==\n{}", ex.logical)?;
+        writeln!(out, "\n== DataFusion physical plan ==\n{}", ex.physical)?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
