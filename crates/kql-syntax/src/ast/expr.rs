@@ -196,8 +196,7 @@ pub enum UnaryOp {
     Plus,
 }
 
-/// Binary operators, in the groups of Kusto's precedence table (lowest first):
-/// `or`; `and`; comparisons and string operators; `+ -`; `* / %`.
+/// Binary operators, grouped as in Kusto's precedence table (see [`BinaryOp::precedence`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
 pub enum BinaryOp {
@@ -302,16 +301,21 @@ impl BinaryOp {
         }
     }
 
-    /// Binding power: higher binds tighter. `or` 1, `and` 2, comparisons and string
-    /// operators 3, additive 4, multiplicative 5.
+    /// Binding power, higher binds tighter, as in Kusto's parser (`QueryParser.cs`):
+    /// `or` 1; `and` 2; `==` `!=` 3 (with `in`, `has_any`, `between`); `<` `<=` `>` `>=` 4;
+    /// `+` `-` 5; `*` `/` `%` 6; the string operators (`=~`, `has`, `contains`, ...) 7.
+    /// So `x * 2 has "a"` is `x * (2 has "a")`. Levels 3, 4 and 7 do not chain: `a < b < c`
+    /// is a syntax error.
     pub fn precedence(self) -> u8 {
         use BinaryOp::*;
         match self {
             Or => 1,
             And => 2,
-            Add | Sub => 4,
-            Mul | Div | Mod => 5,
-            _ => 3,
+            Eq | NotEq => 3,
+            Lt | LtEq | Gt | GtEq => 4,
+            Add | Sub => 5,
+            Mul | Div | Mod => 6,
+            _ => 7,
         }
     }
 }
