@@ -52,7 +52,7 @@ pub enum SyntaxErrorKind {
     InvalidDynamic,
     /// Two statements without `;` between them: `let x = 1 T`.
     MissingSemicolon,
-    /// A Kusto operator kqlhunt does not support: `T | scan with (step s: true;)`.
+    /// A Kusto operator kqlhunt does not support: `T | make-graph a --> b`.
     UnsupportedOperator,
     /// `=` where a comparison was meant: `T | where x = 1`.
     AssignmentInPredicate,
@@ -157,7 +157,7 @@ impl SyntaxErrorKind {
             ChainedComparison => "T | where a < b < c".into(),
             InvalidDynamic => "print dynamic({a: 1})".into(),
             MissingSemicolon => "let x = 1 T".into(),
-            UnsupportedOperator => "T | scan with (step s: true;)".into(),
+            UnsupportedOperator => "T | make-graph a --> b".into(),
             AssignmentInPredicate => "T | where x = 1".into(),
             OperatorWithoutInput => "where x > 1".into(),
             ExpectedOperator => "T | | take 1".into(),

@@ -39,6 +39,7 @@ pub(crate) const OPERATORS: &[&str] = &[
     "render",
     "sample",
     "sample-distinct",
+    "scan",
     "search",
     "serialize",
     "sort",
@@ -61,7 +62,6 @@ pub(crate) const UNSUPPORTED_OPERATORS: &[&str] = &[
     "macro-expand",
     "make-graph",
     "project-by-names",
-    "scan",
     "top-hitters",
 ];
 

@@ -95,6 +95,8 @@ clear_fields! {
     MakeSeries => params, aggregates, on, range, by;
     SeriesAggregate => column, default;
     SeriesRange => from, to, step;
+    Scan => params, declare, steps;
+    ScanStep => name, output, condition, assignments, span;
 }
 
 impl ClearSpans for Statement {
@@ -296,6 +298,7 @@ impl ClearSpans for OperatorKind {
                 subquery.clear_spans();
             }
             Consume(p) => p.clear_spans(),
+            Scan(s) => s.clear_spans(),
             Other(n) => n.clear_spans(),
         }
     }

@@ -221,5 +221,13 @@ fn operator_children(op: &Operator, f: &mut dyn FnMut(&Expr)) {
             f(by);
             f(subquery);
         }
+        Scan(s) => {
+            params_children(&s.params, f);
+            s.declare.iter().filter_map(|p| p.default.as_ref()).for_each(&mut *f);
+            for step in &s.steps {
+                f(&step.condition);
+                step.assignments.iter().for_each(|a| f(&a.expr));
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Tabular operators: what follows a `|`.
 
-use super::{Call, ColumnAssign, ColumnDecl, Expr, Ident, NamedParam, ScalarType};
+use super::{Call, ColumnAssign, ColumnDecl, Expr, Ident, NamedParam, Param, ScalarType};
 use kql_diagnostics::Span;
 
 /// A tabular operator with its span (from the operator keyword to its last token; the `|`
@@ -145,6 +145,8 @@ pub enum OperatorKind {
     },
     /// `consume`.
     Consume(Vec<NamedParam>),
+    /// `scan [with_match_id=Id] [declare (Col:type [= default], ...)] with (step ...; ...)`.
+    Scan(Box<Scan>),
     /// `execute-and-cache`, `project-smart` and other rarely used operators that kqlhunt
     /// accepts syntactically with no arguments.
     Other(Ident),
@@ -379,4 +381,30 @@ pub struct SeriesRange {
     pub step: Expr,
     /// Written as `in range(...)`.
     pub in_range: bool,
+}
+
+/// `scan`: a state machine over the serialized rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    /// `with_match_id=Id` and other options.
+    pub params: Vec<NamedParam>,
+    /// `declare (Col:type [= default], ...)`: columns the steps assign.
+    pub declare: Vec<Param>,
+    /// The steps, in order.
+    pub steps: Vec<ScanStep>,
+}
+
+/// `step Name [output=all|last|none]: Condition [=> Col = expr, ...];`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanStep {
+    /// Step name (also used as `Name.Col` in later conditions).
+    pub name: Ident,
+    /// `output=` value if written.
+    pub output: Option<Ident>,
+    /// When a row matches this step.
+    pub condition: Expr,
+    /// `=> Col = expr, ...`.
+    pub assignments: Vec<ColumnAssign>,
+    /// From `step` to the `;`.
+    pub span: Span,
 }

@@ -196,6 +196,10 @@ impl Parser<'_> {
                 self.bump();
                 self.partition()?
             }
+            "scan" => {
+                self.bump();
+                OperatorKind::Scan(Box::new(self.scan()?))
+            }
             w if UNSUPPORTED_OPERATORS.contains(&w) => {
                 let d = self.error(
                     K::UnsupportedOperator,

@@ -214,7 +214,7 @@ impl Parser<'_> {
     }
 
     /// `name:type [= default]`, or (when `tabular`) `T:(*)` / `T:(col:type, ...)`.
-    fn param(&mut self, tabular: bool) -> PResult<Param> {
+    pub fn param(&mut self, tabular: bool) -> PResult<Param> {
         let name = self.name("a parameter name")?;
         self.expect(Punct::Colon, &format!("and a type after the parameter `{}`", name.name))?;
         let ty = if tabular && self.at(Punct::LParen) {

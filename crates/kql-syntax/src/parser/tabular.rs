@@ -1,11 +1,11 @@
 //! Operators with clauses of their own: `mv-expand`, `mv-apply`, `make-series`, `top-nested`,
-//! `evaluate`, `render`, `reduce`, `fork`, `facet`, `partition`.
+//! `evaluate`, `render`, `reduce`, `fork`, `facet`, `partition`, `scan`.
 
 use super::params::Options;
 use super::{Fail, PResult, Parser};
 use crate::ast::{
     ColumnAssign, Expr, ExprKind, Ident, MakeSeries, MvApply, MvColumn, MvExpand, OperatorKind,
-    SeriesAggregate, SeriesRange, SortOrder, TopNestedLevel,
+    Scan, ScanStep, SeriesAggregate, SeriesRange, SortOrder, TopNestedLevel,
 };
 use crate::error::SyntaxErrorKind as K;
 use crate::parser::literal::Typed;
@@ -281,6 +281,57 @@ impl Parser<'_> {
             params,
             by,
             subquery,
+        })
+    }
+
+    /// `[with_match_id=Id] [declare (Col:type [= default], ...)] with (step ...; ...)`.
+    pub fn scan(&mut self) -> PResult<Scan> {
+        let params = self.options(Options::Strict)?;
+        let mut declare = Vec::new();
+        if self.eat_word("declare").is_some() {
+            let open = self.expect(Punct::LParen, "after `declare`")?;
+            declare = self.comma_list(|p| p.param(false))?;
+            self.close(Punct::RParen, open)?;
+        }
+        self.expect_word("with", "before the steps of `scan`")?;
+        let open = self.expect(Punct::LParen, "around the steps of `scan`")?;
+        let mut steps = Vec::new();
+        while !self.at(Punct::RParen) {
+            let kw = self.expect_word("step", "to start a `scan` step")?;
+            let name = self.name("a step name")?;
+            let output = if self.at_word("output") && self.peek_at(1).is(Punct::Eq) {
+                self.bump();
+                self.bump();
+                Some(self.name("`all`, `last` or `none` after `output=`")?)
+            } else {
+                None
+            };
+            self.expect(Punct::Colon, &format!("after the step name `{}`", name.name))?;
+            let condition = self.expr()?;
+            let assignments = if self.eat(Punct::FatArrow).is_some() {
+                self.comma_list(|p| p.column_assign())?
+            } else {
+                Vec::new()
+            };
+            self.expect(Punct::Semi, "after each `scan` step")?;
+            steps.push(ScanStep {
+                name,
+                output,
+                condition,
+                assignments,
+                span: kw.to(self.prev_span()),
+            });
+        }
+        self.close(Punct::RParen, open)?;
+        if steps.is_empty() {
+            let d = self.error(K::ExpectedToken, "`scan` needs at least one `step`", open);
+            d.span_label = Some("no steps inside".into());
+            return Err(Fail);
+        }
+        Ok(Scan {
+            params,
+            declare,
+            steps,
         })
     }
 

@@ -113,7 +113,7 @@ impl Printer {
         }
     }
 
-    fn param(&mut self, p: &Param) {
+    pub fn param(&mut self, p: &Param) {
         self.name(&p.name);
         self.w(":");
         match &p.ty {

@@ -305,6 +305,35 @@ impl Printer {
                     self.named_param(p);
                 }
             }
+            Scan(s) => {
+                self.w("scan ");
+                self.params(&s.params);
+                if !s.declare.is_empty() {
+                    self.w("declare (");
+                    self.list(&s.declare, |p, d| p.param(d));
+                    self.w(") ");
+                }
+                self.w("with (");
+                for step in &s.steps {
+                    self.w("step ");
+                    self.name(&step.name);
+                    if let Some(o) = &step.output {
+                        self.w(" output=");
+                        self.name(o);
+                    }
+                    self.w(": ");
+                    self.expr(&step.condition, 1);
+                    if !step.assignments.is_empty() {
+                        self.w(" => ");
+                        self.list(&step.assignments, |p, a| p.column_assign(a));
+                    }
+                    self.w("; ");
+                }
+                if !s.steps.is_empty() {
+                    self.out.pop();
+                }
+                self.w(")");
+            }
             Other(name) => self.w(&name.name),
         }
     }
