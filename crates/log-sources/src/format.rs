@@ -19,6 +19,11 @@ pub trait EventSink {
     fn batch(&mut self, table: &'static str, batch: RecordBatch);
     /// A record that was skipped or only partly used.
     fn bad(&mut self, bad: BadRecord);
+    /// `records` records were dropped unparsed by the prefilter (they cannot match the
+    /// query); counted for the read report.
+    fn prefiltered(&mut self, records: u64) {
+        let _ = records;
+    }
 }
 
 /// Decodes one input format.

@@ -12,9 +12,14 @@ pub mod format;
 pub mod formats;
 pub mod json;
 pub mod mapping;
+pub mod options;
+pub mod prefilter;
 pub mod process_table;
 pub mod record;
 pub mod time;
+
+#[cfg(test)]
+mod test_support;
 
 pub use builder::TableBuilder;
 pub use error::SourceError;

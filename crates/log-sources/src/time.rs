@@ -181,13 +181,22 @@ mod tests {
         let base = (18_731 * 86_400 + 18 * 3600 + 49 * 60 + 17) * NS;
         assert_eq!(parse_datetime("2021-04-14T18:49:17Z"), Some(base));
         assert_eq!(parse_datetime("2021-04-14 18:49:17"), Some(base));
-        assert_eq!(parse_datetime("2021-04-14T18:49:17.5"), Some(base + 500_000_000));
+        assert_eq!(
+            parse_datetime("2021-04-14T18:49:17.5"),
+            Some(base + 500_000_000)
+        );
         assert_eq!(parse_datetime("2021-04-14T20:49:17+02:00"), Some(base));
         assert_eq!(parse_datetime("2021-04-14T17:49:17-0100"), Some(base));
-        assert_eq!(parse_datetime("2021-04-14T18:49:17.123456789123Z"), Some(base + 123_456_789));
+        assert_eq!(
+            parse_datetime("2021-04-14T18:49:17.123456789123Z"),
+            Some(base + 123_456_789)
+        );
         assert_eq!(parse_datetime("1970-01-01"), Some(0));
         assert_eq!(parse_datetime("1969-12-31T23:59:59Z"), Some(-NS));
-        assert_eq!(parse_datetime("2024-02-29T00:00:00Z"), Some(19_782 * 86_400 * NS));
+        assert_eq!(
+            parse_datetime("2024-02-29T00:00:00Z"),
+            Some(19_782 * 86_400 * NS)
+        );
     }
 
     #[test]
@@ -210,7 +219,10 @@ mod tests {
     #[test]
     fn timespans() {
         assert_eq!(parse_timespan("00:00:01"), Some(NS));
-        assert_eq!(parse_timespan("1.02:03:04.5"), Some(((86_400 + 7384) * NS) + NS / 2));
+        assert_eq!(
+            parse_timespan("1.02:03:04.5"),
+            Some(((86_400 + 7384) * NS) + NS / 2)
+        );
         assert_eq!(parse_timespan("-00:01"), Some(-60 * NS));
         assert_eq!(parse_timespan("x"), None);
         assert_eq!(parse_timespan("00:61:00"), None);

@@ -370,13 +370,12 @@ fn format_timespan(ns: i64) -> String {
     let sign = if ns < 0 { "-" } else { "" };
     let a = ns.unsigned_abs();
     let (secs, frac) = (a / 1_000_000_000, a % 1_000_000_000);
-    let (d, h, m, s) = (
-        secs / 86_400,
-        secs / 3600 % 24,
-        secs / 60 % 60,
-        secs % 60,
-    );
-    let day = if d > 0 { format!("{d}.") } else { String::new() };
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    let day = if d > 0 {
+        format!("{d}.")
+    } else {
+        String::new()
+    };
     let frac = if frac > 0 {
         format!(".{:07}", frac / 100)
     } else {

@@ -68,7 +68,11 @@ impl TableBuilder {
                 });
             }
             slot_of[i] = Some(slot);
-            columns.push(ColumnBuilder::new(&col.name, col.ty, batch_size.min(1 << 16)));
+            columns.push(ColumnBuilder::new(
+                &col.name,
+                col.ty,
+                batch_size.min(1 << 16),
+            ));
             fields.push(field.clone());
         }
         let by_name = table

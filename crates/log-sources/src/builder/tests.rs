@@ -4,9 +4,7 @@
 use super::*;
 use crate::json::scan::Scanner;
 use crate::record::{Location, Value};
-use arrow::array::{
-    Array, BooleanArray, Int64Array, StringArray, TimestampNanosecondArray,
-};
+use arrow::array::{Array, BooleanArray, Int64Array, StringArray, TimestampNanosecondArray};
 use arrow::datatypes::{DataType, TimeUnit};
 
 fn dpe() -> &'static TableSchema {
@@ -64,9 +62,15 @@ fn rows_convert_values_and_fill_missing_cells() {
     let mut r = Row::new("DeviceProcessEvents", loc());
     r.set("ProcessId", Value::String("48211".into()));
     r.set("FileName", Value::String("curl".into()));
-    r.set("Timestamp", Value::String("2025-03-04T10:15:02.4412345Z".into()));
+    r.set(
+        "Timestamp",
+        Value::String("2025-03-04T10:15:02.4412345Z".into()),
+    );
     r.set("IsProcessRemoteSession", Value::String("False".into()));
-    r.set("AdditionalFields", Value::Dynamic(serde_json::json!({"a": 1})));
+    r.set(
+        "AdditionalFields",
+        Value::Dynamic(serde_json::json!({"a": 1})),
+    );
     assert!(b.push_row(&r).is_empty());
 
     let mut r = Row::new("DeviceProcessEvents", loc());
@@ -91,10 +95,18 @@ fn rows_convert_values_and_fill_missing_cells() {
 
     let batch = b.take_batch().unwrap().unwrap();
     assert_eq!(batch.num_rows(), 2);
-    let pid = batch.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
+    let pid = batch
+        .column(0)
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .unwrap();
     assert_eq!(pid.value(0), 48211);
     assert!(pid.is_null(1));
-    let name = batch.column(1).as_any().downcast_ref::<StringArray>().unwrap();
+    let name = batch
+        .column(1)
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap();
     assert_eq!(name.value(0), "curl");
     // Strings are never null: a missing FileName is "".
     assert!(!name.is_null(1));
@@ -110,13 +122,25 @@ fn rows_convert_values_and_fill_missing_cells() {
         (20_151 * 86_400 + 10 * 3600 + 15 * 60 + 2) * 1_000_000_000 + 441_234_500
     );
     assert!(ts.is_null(1));
-    let remote = batch.column(3).as_any().downcast_ref::<BooleanArray>().unwrap();
+    let remote = batch
+        .column(3)
+        .as_any()
+        .downcast_ref::<BooleanArray>()
+        .unwrap();
     assert!(!remote.value(0));
     assert!(remote.is_null(1));
-    let af = batch.column(4).as_any().downcast_ref::<StringArray>().unwrap();
+    let af = batch
+        .column(4)
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap();
     assert_eq!(af.value(0), r#"{"a":1}"#);
     assert!(af.is_null(1));
-    let dev = batch.column(5).as_any().downcast_ref::<StringArray>().unwrap();
+    let dev = batch
+        .column(5)
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap();
     assert_eq!(dev.value(0), "");
     assert!(b.take_batch().unwrap().is_none());
 }
@@ -163,8 +187,22 @@ fn json_tokens_convert_into_each_column_type() {
         }]
     );
     let batch = b.take_batch().unwrap().unwrap();
-    let long = |i: usize| batch.column(i).as_any().downcast_ref::<Int64Array>().unwrap().clone();
-    let text = |i: usize| batch.column(i).as_any().downcast_ref::<StringArray>().unwrap().clone();
+    let long = |i: usize| {
+        batch
+            .column(i)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .unwrap()
+            .clone()
+    };
+    let text = |i: usize| {
+        batch
+            .column(i)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap()
+            .clone()
+    };
     assert_eq!(long(0).value(0), 123);
     assert_eq!(long(1).value(0), 2);
     assert!(long(2).is_null(0));
@@ -195,7 +233,11 @@ fn a_cell_set_twice_keeps_the_first_value() {
     assert!(b.is_set(0));
     b.end_row();
     let batch = b.take_batch().unwrap().unwrap();
-    let name = batch.column(0).as_any().downcast_ref::<StringArray>().unwrap();
+    let name = batch
+        .column(0)
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap();
     assert_eq!(name.value(0), "first");
 }
 

@@ -409,7 +409,11 @@ mod tests {
     #[test]
     fn unescapes_every_json_escape() {
         let mut out = String::new();
-        unescape(r#"C:\\Win\/x \"q\" \u0064ocker \ud83d\ude00 \t\n \ud800x"#, &mut out).unwrap();
+        unescape(
+            r#"C:\\Win\/x \"q\" \u0064ocker \ud83d\ude00 \t\n \ud800x"#,
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, "C:\\Win/x \"q\" docker \u{1F600} \t\n \u{FFFD}x");
         assert!(unescape(r"\q", &mut String::new()).is_err());
     }
