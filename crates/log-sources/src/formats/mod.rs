@@ -22,6 +22,7 @@
 //! state shared across files (a process table) get it through a field added to
 //! [`ReaderContext`].
 
+pub mod auditd;
 pub mod defender;
 pub mod sysmon;
 

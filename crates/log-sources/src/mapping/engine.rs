@@ -7,8 +7,9 @@
 
 use super::transform::{TransformError, format_time, parse_time, text};
 use super::{Attr, Slot, Spec};
+use crate::format::EventSink;
 use crate::process_table::{Lineage, ProcessInfo};
-use crate::record::{BadReason, Location, Row, Value};
+use crate::record::{BadReason, BadRecord, Location, Row, Value};
 use kql_syntax::ScalarType;
 
 /// A compiled mapping file: one [`EventMapping`] per kind of event the source has.
@@ -24,6 +25,34 @@ impl CompiledMapping {
     /// The mapping for one kind of event.
     pub fn event(&self, name: &str) -> Option<&EventMapping> {
         self.events.iter().find(|e| e.event == name)
+    }
+
+    /// Maps `record` as event kind `event` and hands the row, and a report for each cell
+    /// that could not be filled, to `sink`. An event kind the file does not map is reported
+    /// as unsupported.
+    pub fn emit(
+        &self,
+        event: &str,
+        record: &serde_json::Value,
+        lineage: &Lineage,
+        location: Location,
+        sink: &mut dyn EventSink,
+    ) {
+        let Some(m) = self.event(event) else {
+            sink.bad(BadRecord {
+                location,
+                reason: BadReason::Unsupported(format!("{}: no mapping for {event}", self.source)),
+            });
+            return;
+        };
+        let out = m.map(record, lineage, location);
+        for reason in out.problems {
+            sink.bad(BadRecord {
+                location: out.row.location.clone(),
+                reason,
+            });
+        }
+        sink.row(out.row);
     }
 }
 

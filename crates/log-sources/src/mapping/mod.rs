@@ -294,10 +294,13 @@ pub fn compile(file: &str, text: &str) -> Result<CompiledMapping, MappingError> 
 }
 
 /// The embedded mapping files: `(file name, text)`.
-pub const BUILTIN_FILES: &[(&str, &str)] = &[(
-    "sysmon-linux.yaml",
-    include_str!("../../mappings/sysmon-linux.yaml"),
-)];
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    (
+        "sysmon-linux.yaml",
+        include_str!("../../mappings/sysmon-linux.yaml"),
+    ),
+    ("auditd.yaml", include_str!("../../mappings/auditd.yaml")),
+];
 
 /// A built-in mapping by source name (`sysmon-linux`, `auditd`, ...), compiled once.
 pub fn builtin(source: &str) -> Result<&'static CompiledMapping, MappingError> {

@@ -15,9 +15,7 @@ pub mod xml;
 
 use crate::format::EventSink;
 use crate::mapping::{self, CompiledMapping, MappingError, basename, parse_time};
-use crate::process_table::{
-    self, Lineage, ParentLink, ProcessInfo, ProcessKey, SharedProcessTable,
-};
+use crate::process_table::{self, ParentLink, ProcessInfo, ProcessKey, SharedProcessTable};
 use crate::record::{BadReason, BadRecord, Location};
 use serde_json::{Map, Value as Json};
 use xml::XmlEvent;
@@ -165,32 +163,8 @@ impl Normalizer {
                 return;
             }
         };
-        self.emit(event, ev.into_record(derived), &lineage, location, sink);
-    }
-
-    fn emit(
-        &self,
-        event: &str,
-        record: Json,
-        lineage: &Lineage,
-        location: Location,
-        sink: &mut dyn EventSink,
-    ) {
-        let Some(m) = self.mapping.event(event) else {
-            sink.bad(BadRecord {
-                location,
-                reason: BadReason::Unsupported(format!("no mapping for Sysmon {event}")),
-            });
-            return;
-        };
-        let out = m.map(&record, lineage, location);
-        for reason in out.problems {
-            sink.bad(BadRecord {
-                location: out.row.location.clone(),
-                reason,
-            });
-        }
-        sink.row(out.row);
+        self.mapping
+            .emit(event, &ev.into_record(derived), &lineage, location, sink);
     }
 }
 
