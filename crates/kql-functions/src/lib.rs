@@ -18,11 +18,16 @@
 //! * A conversion that fails yields null (e.g. `toint("x")`), never an error, as in Kusto.
 
 pub mod convert;
+mod datetime;
+mod logic;
+pub mod math;
 pub mod registry;
 pub mod string_ops;
 mod strings;
 #[cfg(test)]
 mod test_util;
+pub mod text;
+mod udf;
 
 pub use registry::{Arg, ArgError, Function, FunctionKind, lookup};
 pub use string_ops::{ListStringOp, StringOp, list_predicate, string_predicate};

@@ -138,11 +138,17 @@ impl fmt::Debug for Function {
     }
 }
 
-/// Every registered function. Modules contribute their own slices.
+/// Every registered function: each module contributes its own table.
 fn all() -> impl Iterator<Item = &'static Function> {
-    [crate::registry::BUILTIN]
-        .into_iter()
-        .flat_map(|s| s.iter())
+    [
+        crate::convert::FUNCTIONS,
+        crate::logic::FUNCTIONS,
+        crate::text::FUNCTIONS,
+        crate::math::FUNCTIONS,
+        crate::datetime::FUNCTIONS,
+    ]
+    .into_iter()
+    .flat_map(|s| s.iter())
 }
 
 /// Finds a function by name or alias (KQL function names are case-sensitive).
@@ -201,5 +207,36 @@ pub fn is_numeric(ty: ScalarType) -> bool {
     )
 }
 
-/// The built-in table, filled by the function modules as they land.
-static BUILTIN: &[Function] = &[];
+/// The type two values of types `a` and `b` share, as `iff`, `case` and `coalesce` need:
+/// the type itself when they agree, otherwise the wider numeric type (`int` < `long` <
+/// `decimal` < `real`, as in KQL arithmetic: int + long → long). `None` if they have none.
+pub fn common_type(a: ScalarType, b: ScalarType) -> Option<ScalarType> {
+    use ScalarType::*;
+    if a == b {
+        return Some(a);
+    }
+    let rank = |t: ScalarType| match t {
+        Int => Some(0),
+        Long => Some(1),
+        Decimal => Some(2),
+        Real => Some(3),
+        _ => None,
+    };
+    let (ra, rb) = (rank(a)?, rank(b)?);
+    Some(if ra >= rb { a } else { b })
+}
+
+/// `expr` (of KQL type `from`) converted to the Arrow type of `to` by a cast; itself when
+/// the types agree. Only for conversions a cast performs exactly (numeric widening).
+pub fn cast_to(expr: Expr, from: ScalarType, to: ScalarType) -> Expr {
+    if from == to || table_schemas::arrow_type(from) == table_schemas::arrow_type(to) {
+        expr
+    } else {
+        datafusion::logical_expr::cast(expr, table_schemas::arrow_type(to))
+    }
+}
+
+/// The type of argument `index` (`String` when absent: internal calls pass no types).
+pub fn arg_type(args: &[Arg], index: usize) -> ScalarType {
+    args.get(index).map_or(ScalarType::String, |a| a.ty)
+}

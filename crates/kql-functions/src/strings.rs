@@ -72,7 +72,7 @@ pub(crate) fn as_string_array(array: &ArrayRef) -> Result<ArrayRef> {
     if is_string_type(array.data_type()) {
         Ok(Arc::clone(array))
     } else {
-        crate::convert::to_kql_string_array(array)
+        crate::convert::to_kql_string_array(array, crate::convert::Source::Text)
     }
 }
 
@@ -113,4 +113,29 @@ pub(crate) fn map_strings_to_bool(
         })?;
         Ok(Arc::new(kernel(strings)) as ArrayRef)
     })
+}
+
+/// Views argument `i` of a kernel as strings (the typing rule guarantees a string type).
+pub(crate) fn string_arg(args: &[ArrayRef], i: usize) -> Result<Strings<'_>> {
+    let a = crate::udf::arg(args, i)?;
+    Strings::try_new(a.as_ref()).ok_or_else(|| {
+        datafusion::error::DataFusionError::Internal(format!(
+            "argument {} is {}, not a string",
+            i + 1,
+            a.data_type()
+        ))
+    })
+}
+
+/// A `Utf8` array without nulls: for each row, `f(row, out)` appends the row's text to an
+/// emptied buffer.
+pub(crate) fn build_strings(rows: usize, mut f: impl FnMut(usize, &mut String)) -> ArrayRef {
+    let mut b = arrow::array::StringBuilder::with_capacity(rows, rows * 16);
+    let mut buf = String::new();
+    for i in 0..rows {
+        buf.clear();
+        f(i, &mut buf);
+        b.append_value(&buf);
+    }
+    Arc::new(b.finish())
 }

@@ -83,3 +83,74 @@ pub(crate) fn string_layouts(values: &[Option<&str>]) -> [ArrayRef; 3] {
         Arc::new(StringViewArray::from(values.to_vec())),
     ]
 }
+
+/// An argument of a registry call under test: a column of values, or a constant.
+pub(crate) enum TArg {
+    Col(kql_syntax::ScalarType, ArrayRef),
+    Lit(kql_syntax::ScalarType, ScalarValue),
+}
+
+/// Evaluates `expr` over `columns` (named `c0`, `c1`, ...) through DataFusion's physical
+/// expression planner, as the engine would; `rows` rows when there are no columns.
+pub(crate) fn eval(expr: &Expr, columns: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    use arrow::array::RecordBatchOptions;
+    use arrow::datatypes::Schema;
+    use arrow::record_batch::RecordBatch;
+    use datafusion::common::DFSchema;
+    use datafusion::logical_expr::execution_props::ExecutionProps;
+    use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
+    let fields: Vec<Field> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Field::new(format!("c{i}"), c.data_type().clone(), true))
+        .collect();
+    let schema = Arc::new(Schema::new(fields));
+    let rows = columns.first().map_or(rows, |c| c.len());
+    let batch = RecordBatch::try_new_with_options(
+        Arc::clone(&schema),
+        columns.to_vec(),
+        &RecordBatchOptions::new().with_row_count(Some(rows)),
+    )?;
+    let df_schema = DFSchema::try_from(schema.as_ref().clone())?;
+    let physical = datafusion::physical_expr::create_physical_expr(
+        expr,
+        &df_schema,
+        &ExecutionProps::new(),
+        &PhysicalPlanningContext::default(),
+    )?;
+    physical.evaluate(&batch)?.to_array(rows)
+}
+
+/// Type-checks and lowers registry function `name`, then evaluates it.
+pub(crate) fn call(name: &str, args: Vec<TArg>) -> Result<(kql_syntax::ScalarType, ArrayRef)> {
+    let f = crate::registry::lookup(name)
+        .ok_or_else(|| DataFusionError::Plan(format!("no function {name}")))?;
+    let mut infos = Vec::new();
+    let mut exprs = Vec::new();
+    let mut columns = Vec::new();
+    for a in args {
+        match a {
+            TArg::Col(ty, array) => {
+                infos.push(crate::registry::Arg::of(ty));
+                exprs.push(datafusion::logical_expr::col(format!("c{}", columns.len())));
+                columns.push(array);
+            }
+            TArg::Lit(ty, v) => {
+                infos.push(crate::registry::Arg {
+                    ty,
+                    constant: Some(v.clone()),
+                });
+                exprs.push(Expr::Literal(v, None));
+            }
+        }
+    }
+    let ty = (f.check)(&infos).map_err(|e| DataFusionError::Plan(format!("{name}: {e}")))?;
+    let expr = (f.lower)(exprs, &infos)?;
+    let out = eval(&expr, &columns, 1)?;
+    assert_eq!(
+        out.data_type(),
+        &table_schemas::arrow_type(ty),
+        "{name} returned an Arrow type that does not match its KQL type {ty}"
+    );
+    Ok((ty, out))
+}

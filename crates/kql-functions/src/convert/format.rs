@@ -5,7 +5,7 @@
 //! | null of any type | `""` | `tostring(int(null))` → `""` (DOCS `tostring-function.md`) |
 //! | `bool` | `true` / `false` | |
 //! | `int`, `long` | decimal | `tostring(123)` → `"123"` |
-//! | `real` | shortest round-trip digits; scientific from 1E+15 and below 1E-05; `NaN`, `Infinity`, `-Infinity` | `1.0` → `"1"`, `1e20` → `"1E+20"` |
+//! | `real` | shortest round-trip digits; scientific from 1E+15 and from 1E-05 down; `NaN`, `Infinity`, `-Infinity` | `1.0` → `"1"`, `1e20` → `"1E+20"` |
 //! | `datetime` | ISO 8601 UTC, fraction of 7 digits with trailing zeros dropped | `2024-01-01T10:00:00Z`, `2015-12-31T23:59:59.9Z` |
 //! | `timespan` | `[-][d.]hh:mm:ss[.fffffff]` | `1d` → `"1.00:00:00"`, `1s` → `"00:00:01"` |
 //! | `string`, `guid` | the text itself | |
@@ -16,15 +16,10 @@
 //! (`4.00:00:00`, `00:03:00`) and `strcat-delim-function.md` (`1s` → `00:00:01`). Real numbers
 //! follow .NET's default (invariant) formatting, which Kusto uses.
 
+use super::input::{Source, Value, for_each_value};
 use arrow::array::{Array, ArrayRef, AsArray, StringArray, StringBuilder};
-use arrow::datatypes::{
-    DataType, Date32Type, Date64Type, DurationMicrosecondType, DurationMillisecondType,
-    DurationNanosecondType, DurationSecondType, Float16Type, Float32Type, Float64Type, Int8Type,
-    Int16Type, Int32Type, Int64Type, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
-    TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
-};
 use chrono::DateTime;
-use datafusion::error::{DataFusionError, Result};
+use datafusion::error::Result;
 use datafusion::scalar::ScalarValue;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -45,7 +40,8 @@ pub fn format_real(v: f64) -> String {
         .rsplit_once('e')
         .and_then(|(_, e)| e.parse::<i32>().ok())
         .unwrap_or(0);
-    if v != 0.0 && !(-5..15).contains(&exponent) {
+    // .NET "G": fixed-point when -5 < exponent < 15.
+    if v != 0.0 && !(-4..15).contains(&exponent) {
         match sci.rsplit_once('e') {
             Some((mantissa, _)) => {
                 let sign = if exponent < 0 { '-' } else { '+' };
@@ -108,137 +104,41 @@ fn write_timespan_nanos(nanos: i128, out: &mut String) {
     }
 }
 
-fn nanos_per(unit: &TimeUnit) -> i128 {
-    match unit {
-        TimeUnit::Second => 1_000_000_000,
-        TimeUnit::Millisecond => 1_000_000,
-        TimeUnit::Microsecond => 1_000,
-        TimeUnit::Nanosecond => 1,
+/// Appends the `tostring` text of one value to `out` (nothing for null).
+pub(crate) fn write_value_text(v: Value<'_>, out: &mut String) {
+    match v {
+        Value::Null => {}
+        Value::Str(s) => out.push_str(s),
+        Value::Long(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Real(r) => out.push_str(&format_real(r)),
+        Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        Value::DateTime(ns) => write_datetime_nanos(i128::from(ns), out),
+        Value::Timespan(ns) => write_timespan_nanos(i128::from(ns), out),
+        Value::Json(j) => {
+            let _ = write!(out, "{j}");
+        }
     }
 }
 
-/// The KQL text of every row of `array` (nulls become `""`), as a `Utf8` array without nulls.
-///
-/// Strings pass through (`dynamic` JSON text included: unquoting is
-/// [`crate::dynamic`]'s job, since a `Utf8` column does not say it holds JSON).
-pub fn to_kql_string_array(array: &ArrayRef) -> Result<ArrayRef> {
+/// The KQL text of every row of `array` (nulls become `""`), as a `Utf8` array without
+/// nulls. With [`Source::Dynamic`] the strings are read as JSON: a JSON string gives its
+/// unquoted text, any other JSON value its compact JSON text.
+pub fn to_kql_string_array(array: &ArrayRef, source: Source) -> Result<ArrayRef> {
     let mut b = StringBuilder::with_capacity(array.len(), array.len() * 8);
     let mut buf = String::new();
-    macro_rules! each {
-        ($arr:expr, |$v:ident| $body:expr) => {{
-            let arr = $arr;
-            for i in 0..arr.len() {
-                buf.clear();
-                if arr.is_valid(i) {
-                    let $v = arr.value(i);
-                    $body;
-                }
-                b.append_value(&buf);
-            }
-        }};
-    }
-    macro_rules! prim {
-        ($t:ty, |$v:ident| $body:expr) => {
-            each!(array.as_primitive::<$t>(), |$v| $body)
-        };
-    }
-    match array.data_type() {
-        DataType::Null => (0..array.len()).for_each(|_| b.append_value("")),
-        DataType::Utf8 => each!(array.as_string::<i32>(), |v| buf.push_str(v)),
-        DataType::LargeUtf8 => each!(array.as_string::<i64>(), |v| buf.push_str(v)),
-        DataType::Utf8View => each!(array.as_string_view(), |v| buf.push_str(v)),
-        DataType::Boolean => each!(array.as_boolean(), |v| buf.push_str(if v {
-            "true"
-        } else {
-            "false"
-        })),
-        DataType::Int8 => prim!(Int8Type, |v| push_display(&mut buf, v)),
-        DataType::Int16 => prim!(Int16Type, |v| push_display(&mut buf, v)),
-        DataType::Int32 => prim!(Int32Type, |v| push_display(&mut buf, v)),
-        DataType::Int64 => prim!(Int64Type, |v| push_display(&mut buf, v)),
-        DataType::UInt8 => prim!(UInt8Type, |v| push_display(&mut buf, v)),
-        DataType::UInt16 => prim!(UInt16Type, |v| push_display(&mut buf, v)),
-        DataType::UInt32 => prim!(UInt32Type, |v| push_display(&mut buf, v)),
-        DataType::UInt64 => prim!(UInt64Type, |v| push_display(&mut buf, v)),
-        DataType::Float16 => prim!(Float16Type, |v| buf.push_str(&format_real(v.to_f64()))),
-        DataType::Float32 => prim!(Float32Type, |v| buf.push_str(&format_real(f64::from(v)))),
-        DataType::Float64 => prim!(Float64Type, |v| buf.push_str(&format_real(v))),
-        DataType::Timestamp(unit, _) => {
-            let per = nanos_per(unit);
-            match unit {
-                TimeUnit::Second => prim!(TimestampSecondType, |v| write_datetime_nanos(
-                    i128::from(v) * per,
-                    &mut buf
-                )),
-                TimeUnit::Millisecond => prim!(TimestampMillisecondType, |v| {
-                    write_datetime_nanos(i128::from(v) * per, &mut buf)
-                }),
-                TimeUnit::Microsecond => prim!(TimestampMicrosecondType, |v| {
-                    write_datetime_nanos(i128::from(v) * per, &mut buf)
-                }),
-                TimeUnit::Nanosecond => prim!(TimestampNanosecondType, |v| {
-                    write_datetime_nanos(i128::from(v), &mut buf)
-                }),
-            }
-        }
-        DataType::Date32 => prim!(Date32Type, |v| write_datetime_nanos(
-            i128::from(v) * 86_400_000_000_000,
-            &mut buf
-        )),
-        DataType::Date64 => prim!(Date64Type, |v| write_datetime_nanos(
-            i128::from(v) * 1_000_000,
-            &mut buf
-        )),
-        DataType::Duration(unit) => {
-            let per = nanos_per(unit);
-            match unit {
-                TimeUnit::Second => prim!(DurationSecondType, |v| write_timespan_nanos(
-                    i128::from(v) * per,
-                    &mut buf
-                )),
-                TimeUnit::Millisecond => prim!(DurationMillisecondType, |v| {
-                    write_timespan_nanos(i128::from(v) * per, &mut buf)
-                }),
-                TimeUnit::Microsecond => prim!(DurationMicrosecondType, |v| {
-                    write_timespan_nanos(i128::from(v) * per, &mut buf)
-                }),
-                TimeUnit::Nanosecond => prim!(DurationNanosecondType, |v| {
-                    write_timespan_nanos(i128::from(v), &mut buf)
-                }),
-            }
-        }
-        DataType::Decimal128(..)
-        | DataType::Decimal256(..)
-        | DataType::Decimal32(..)
-        | DataType::Decimal64(..) => {
-            let text = arrow::compute::cast(array, &DataType::Utf8)?;
-            each!(text.as_string::<i32>(), |v| buf.push_str(trim_decimal(v)))
-        }
-        other => {
-            return Err(DataFusionError::NotImplemented(format!(
-                "tostring of Arrow type {other}"
-            )));
-        }
-    }
+    for_each_value(array, source, |_, v| {
+        buf.clear();
+        write_value_text(v, &mut buf);
+        b.append_value(&buf);
+    })?;
     Ok(Arc::new(b.finish()))
-}
-
-fn push_display(buf: &mut String, v: impl std::fmt::Display) {
-    let _ = write!(buf, "{v}");
-}
-
-/// `1.500` → `1.5`, `2.000` → `2`.
-fn trim_decimal(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
-    }
 }
 
 /// The KQL text of one scalar value (`""` for null).
 pub fn scalar_to_kql_string(value: &ScalarValue) -> Result<String> {
-    let array = to_kql_string_array(&value.to_array_of_size(1)?)?;
+    let array = to_kql_string_array(&value.to_array_of_size(1)?, Source::Text)?;
     let strings: Option<&StringArray> = array.as_string_opt::<i32>();
     Ok(strings
         .filter(|s| !s.is_empty())

@@ -1,8 +1,230 @@
-//! Conversions between KQL types: `tostring` and the `to*` functions.
+//! Conversions between KQL types: `tostring`, `toint`, `tolong`, `toreal`/`todouble`,
+//! `todecimal`, `tobool`/`toboolean`, `todatetime`, `totimespan`, `toguid`.
+//!
+//! Every conversion accepts a value of any type and yields null when the value cannot be
+//! converted (DOCS `toint-function.md`: "Otherwise, the result is `null`"), except
+//! `tostring`, which yields `""` for null. A `dynamic` argument converts through its JSON
+//! value: a JSON string converts like text, a number like a number, and an array or property
+//! bag only to a string.
+//!
+//! Numbers, datetimes and timespans convert into each other through KQL ticks (100 ns):
+//! `tolong(1s)` is `10000000`, `tolong(datetime)` counts ticks since 0001-01-01.
 
-mod text;
+mod format;
+mod input;
+mod parse;
 
-pub use text::{
+pub use format::{
     format_datetime_nanos, format_real, format_timespan_nanos, scalar_to_kql_string,
     to_kql_string_array,
 };
+pub use input::Source;
+pub(crate) use input::{EPOCH_TICKS, Value, for_each_value};
+pub use parse::{
+    parse_bool, parse_datetime_nanos, parse_int, parse_long, parse_real, parse_timespan_nanos,
+};
+
+use crate::registry::{Arg, CheckResult, Function, FunctionKind, expect_count};
+use crate::udf::{arg, call_kernel};
+use arrow::array::{
+    ArrayRef, BooleanArray, DurationNanosecondArray, Float64Array, Int32Array, Int64Array,
+    StringArray, TimestampNanosecondArray,
+};
+use arrow::datatypes::DataType;
+use datafusion::error::Result;
+use datafusion::logical_expr::Expr;
+use kql_syntax::ScalarType;
+use std::sync::Arc;
+use table_schemas::arrow_type;
+
+/// The `tostring` expression for a value of KQL type `ty` (`dynamic` strings unquoted).
+pub fn tostring_expr(value: Expr, ty: ScalarType) -> Expr {
+    if ty == ScalarType::Dynamic {
+        call_kernel(
+            "tostring",
+            "dynamic",
+            DataType::Utf8,
+            false,
+            tostring_dynamic,
+            vec![value],
+        )
+    } else {
+        call_kernel(
+            "tostring",
+            "",
+            DataType::Utf8,
+            false,
+            tostring_value,
+            vec![value],
+        )
+    }
+}
+
+fn tostring_value(args: &[ArrayRef], _: usize) -> Result<ArrayRef> {
+    to_kql_string_array(arg(args, 0)?, Source::Text)
+}
+
+fn tostring_dynamic(args: &[ArrayRef], _: usize) -> Result<ArrayRef> {
+    to_kql_string_array(arg(args, 0)?, Source::Dynamic)
+}
+
+/// Defines the text and `dynamic` kernels of one conversion.
+macro_rules! conversion {
+    ($text:ident, $dynamic:ident, $array:ty, |$v:ident| $convert:expr $(, $post:ident)?) => {
+        pub(super) fn $text(args: &[ArrayRef], _: usize) -> Result<ArrayRef> {
+            convert_rows(args, Source::Text)
+        }
+        pub(super) fn $dynamic(args: &[ArrayRef], _: usize) -> Result<ArrayRef> {
+            convert_rows(args, Source::Dynamic)
+        }
+        fn convert_rows(args: &[ArrayRef], source: Source) -> Result<ArrayRef> {
+            let a = arg(args, 0)?;
+            let mut out = Vec::with_capacity(a.len());
+            for_each_value(a, source, |_, $v| out.push($convert))?;
+            let array = <$array>::from(out);
+            $(let array = array.$post("UTC");)?
+            Ok(Arc::new(array))
+        }
+    };
+}
+
+mod int {
+    use super::*;
+    conversion!(text, dynamic, Int32Array, |v| v
+        .to_long()
+        .and_then(|l| i32::try_from(l).ok()));
+}
+mod long {
+    use super::*;
+    conversion!(text, dynamic, Int64Array, |v| v.to_long());
+}
+mod real {
+    use super::*;
+    conversion!(text, dynamic, Float64Array, |v| v.to_real());
+}
+mod boolean {
+    use super::*;
+    conversion!(text, dynamic, BooleanArray, |v| v.to_bool());
+}
+mod datetime {
+    use super::*;
+    conversion!(
+        text,
+        dynamic,
+        TimestampNanosecondArray,
+        |v| v.to_datetime(),
+        with_timezone
+    );
+}
+mod timespan {
+    use super::*;
+    conversion!(text, dynamic, DurationNanosecondArray, |v| v.to_timespan());
+}
+mod guid {
+    use super::*;
+    conversion!(text, dynamic, StringArray, |v| match v {
+        Value::Str(s) => canonical_guid(s),
+        _ => None,
+    });
+}
+
+/// The canonical (lower-case, hyphenated) text of a GUID, from the 32-hex-digit forms
+/// .NET accepts (`N`, `D`, `B`, `P`).
+fn canonical_guid(s: &str) -> Option<String> {
+    let s = s.trim();
+    let inner = s
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| s.strip_prefix('(').and_then(|r| r.strip_suffix(')')))
+        .unwrap_or(s);
+    let hex: String = match inner.len() {
+        32 => inner.to_string(),
+        36 => {
+            let dashes = [8, 13, 18, 23];
+            if !dashes
+                .iter()
+                .all(|&i| inner.as_bytes().get(i) == Some(&b'-'))
+            {
+                return None;
+            }
+            inner.chars().filter(|&c| c != '-').collect()
+        }
+        _ => return None,
+    };
+    if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let h = hex.to_ascii_lowercase();
+    Some(format!(
+        "{}-{}-{}-{}-{}",
+        h.get(..8)?,
+        h.get(8..12)?,
+        h.get(12..16)?,
+        h.get(16..20)?,
+        h.get(20..)?
+    ))
+}
+
+/// `to*(value)`: one argument of any type.
+fn check_one_any(args: &[Arg], result: ScalarType) -> CheckResult {
+    expect_count(args, 1, 1, "1")?;
+    Ok(result)
+}
+
+/// Whether the (single) argument is `dynamic`; internal calls pass no types.
+fn is_dynamic(args: &[Arg]) -> bool {
+    args.first().is_some_and(|a| a.ty == ScalarType::Dynamic)
+}
+
+macro_rules! to_function {
+    ($name:literal, $aliases:expr, $ty:expr, $module:ident) => {
+        Function {
+            name: $name,
+            aliases: $aliases,
+            kind: FunctionKind::Scalar,
+            check: |args| check_one_any(args, $ty),
+            lower: |exprs, args| {
+                let (variant, kernel): (&'static str, crate::udf::Kernel) = if is_dynamic(args) {
+                    ("dynamic", $module::dynamic)
+                } else {
+                    ("", $module::text)
+                };
+                Ok(call_kernel(
+                    $name,
+                    variant,
+                    arrow_type($ty),
+                    true,
+                    kernel,
+                    exprs,
+                ))
+            },
+        }
+    };
+}
+
+/// The conversion functions.
+pub(crate) static FUNCTIONS: &[Function] = &[
+    Function {
+        name: "tostring",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |args| check_one_any(args, ScalarType::String),
+        lower: |mut exprs, args| {
+            let ty = args.first().map_or(ScalarType::String, |a| a.ty);
+            let value = exprs
+                .pop()
+                .unwrap_or_else(|| datafusion::logical_expr::lit(""));
+            Ok(tostring_expr(value, ty))
+        },
+    },
+    to_function!("toint", &[], ScalarType::Int, int),
+    to_function!("tolong", &[], ScalarType::Long, long),
+    to_function!("todouble", &["toreal"], ScalarType::Real, real),
+    to_function!("tobool", &["toboolean"], ScalarType::Bool, boolean),
+    to_function!("todatetime", &[], ScalarType::DateTime, datetime),
+    to_function!("totimespan", &["totime"], ScalarType::Timespan, timespan),
+    to_function!("toguid", &[], ScalarType::Guid, guid),
+];
+
+#[cfg(test)]
+mod tests;
