@@ -22,6 +22,7 @@ mod bound;
 mod catalog;
 mod literal;
 mod range_table;
+mod udf;
 
 pub use bound::{BoundQuery, OutputColumn};
 pub use catalog::{Catalog, CatalogTable, EmptyCatalog};

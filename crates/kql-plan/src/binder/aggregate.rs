@@ -393,7 +393,7 @@ impl Binder<'_> {
                         .filter(args[0].expr.clone().is_not_null().and(p));
                 }
                 let e = self.built(b.build(), span)?;
-                let merged = self.call_registry_exprs("__bag_merge_list", vec![e], span)?;
+                let merged = self.op_udf(crate::udf::OpKind::BagMergeList, vec![e], span)?;
                 (merged, ScalarType::Dynamic)
             }
             _ => {
@@ -470,24 +470,22 @@ impl Binder<'_> {
         limit: Option<i64>,
         span: Span,
     ) -> BResult<DfExpr> {
-        let mut args = vec![list, lit(elem == ScalarType::Dynamic)];
-        if let Some(l) = limit {
-            args.push(lit(l));
-        }
-        self.call_registry_exprs("__list_to_dynamic", args, span)
+        let kind = crate::udf::OpKind::ListToDynamic {
+            json_elems: elem == ScalarType::Dynamic,
+            limit,
+        };
+        self.op_udf(kind, vec![list], span)
     }
 
-    /// Calls an internal registry function with raw DataFusion expressions.
-    fn call_registry_exprs(
+    /// A call of an operator-support UDF (see `crate::udf`).
+    pub fn op_udf(
         &mut self,
-        name: &str,
+        kind: crate::udf::OpKind,
         args: Vec<DfExpr>,
         span: Span,
     ) -> BResult<DfExpr> {
-        match kql_functions::lookup(name) {
-            Some(f) => (f.lower)(args, &[]).map_err(|e| self.plan_error(e, span)),
-            None => Err(self.internal(&format!("missing internal function `{name}`"), span)),
-        }
+        crate::udf::call(kind, args)
+            .map_err(|m| self.error(Diagnostic::error(super::E_BAD_LITERAL, m, span)))
     }
 
     /// `arg_max(ExprToMaximize, Col1, Col2 | *)` (and `arg_min`): the row where the first

@@ -146,6 +146,8 @@ impl Binder<'_> {
                 self.bind_union(Some(input), params, tables, span)
             }
             OperatorKind::Invoke(call) => self.bind_invoke(input, call),
+            OperatorKind::MvExpand(mv) => self.bind_mv_expand(input, mv, span),
+            OperatorKind::Parse(p) => self.bind_parse(input, p, span),
             _ => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
                 format!(
@@ -368,5 +370,6 @@ pub(crate) fn operator_name(k: &OperatorKind) -> &'static str {
         OperatorKind::Partition { .. } => "partition",
         OperatorKind::Consume(_) => "consume",
         OperatorKind::Other(_) => "this",
+        _ => "this",
     }
 }

@@ -1,0 +1,241 @@
+//! Scalar UDFs the lowering of tabular operators needs (not user-callable KQL functions,
+//! which live in `kql-functions`): turning aggregated lists into `dynamic` arrays, merging
+//! bags, expanding arrays for `mv-expand`, cast-only conversions of expanded elements, and
+//! the regular expressions of `parse`.
+//!
+//! Each UDF is an instance of [`OpUdf`] carrying its parameters (and compiled regex), so a
+//! plan shows what it does and DataFusion can compare two instances.
+
+mod json;
+
+use arrow::array::{
+    Array, ArrayRef, BooleanBuilder, Int64Builder, ListArray, ListBuilder, StringBuilder,
+};
+use arrow::datatypes::{DataType, Field};
+use datafusion::common::{DataFusionError, Result};
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+use kql_syntax::ScalarType;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// What an [`OpUdf`] does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum OpKind {
+    /// `List<T>` → `dynamic` JSON array (elements that are JSON text when `json_elems`),
+    /// at most `limit` elements; a null list is `[]`.
+    ListToDynamic {
+        json_elems: bool,
+        limit: Option<i64>,
+    },
+    /// `List<dynamic bag>` → one bag with every key (first value wins).
+    BagMergeList,
+    /// `dynamic` → `List<dynamic>` of its top-level elements for `mv-expand` (a bag's
+    /// entries as `{"k": v}`, or `["k", v]` when `bag_as_array`); null → `[null]`.
+    MvItems {
+        bag_as_array: bool,
+        limit: Option<u64>,
+    },
+    /// `dynamic` → `List<long>` of the element positions `MvItems` yields.
+    MvIndex { limit: Option<u64> },
+    /// `dynamic` element → a KQL type by cast only (`to typeof(T)`): values of another JSON
+    /// type become null.
+    DynCast(ScalarType),
+    /// `string` → capture group `group` of `pattern` (null when it does not match).
+    RegexGroup { pattern: String, group: usize },
+    /// `string` → whether `pattern` matches.
+    RegexMatches { pattern: String },
+}
+
+/// A UDF instance for one [`OpKind`].
+#[derive(Debug)]
+pub(crate) struct OpUdf {
+    kind: OpKind,
+    name: String,
+    signature: Signature,
+    regex: Option<regex::Regex>,
+}
+
+impl PartialEq for OpUdf {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+    }
+}
+impl Eq for OpUdf {}
+impl Hash for OpUdf {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.kind.hash(state);
+    }
+}
+
+/// Builds a call of an operator UDF on `args`.
+pub(crate) fn call(kind: OpKind, args: Vec<Expr>) -> std::result::Result<Expr, String> {
+    let regex = match &kind {
+        OpKind::RegexGroup { pattern, .. } | OpKind::RegexMatches { pattern } => {
+            Some(regex::Regex::new(pattern).map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    };
+    let name = match &kind {
+        OpKind::ListToDynamic { .. } => "kql_list_to_dynamic".to_string(),
+        OpKind::BagMergeList => "kql_bag_merge".to_string(),
+        OpKind::MvItems { .. } => "kql_mv_items".to_string(),
+        OpKind::MvIndex { .. } => "kql_mv_index".to_string(),
+        OpKind::DynCast(t) => format!("kql_cast_{t}"),
+        OpKind::RegexGroup { pattern, group } => format!("kql_parse[{pattern}][{group}]"),
+        OpKind::RegexMatches { pattern } => format!("kql_parse_matches[{pattern}]"),
+    };
+    let udf = OpUdf {
+        kind,
+        name,
+        signature: Signature::variadic_any(Volatility::Immutable),
+        regex,
+    };
+    Ok(ScalarUDF::new_from_impl(udf).call(args))
+}
+
+impl ScalarUDFImpl for OpUdf {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(match &self.kind {
+            OpKind::ListToDynamic { .. } | OpKind::BagMergeList | OpKind::RegexGroup { .. } => {
+                DataType::Utf8
+            }
+            OpKind::MvItems { .. } => {
+                DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
+            }
+            OpKind::MvIndex { .. } => {
+                DataType::List(Arc::new(Field::new_list_field(DataType::Int64, true)))
+            }
+            OpKind::DynCast(t) => table_schemas::arrow_type(*t),
+            OpKind::RegexMatches { .. } => DataType::Boolean,
+        })
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let n = args.number_rows;
+        let first = args
+            .args
+            .first()
+            .ok_or_else(|| DataFusionError::Internal(format!("{} needs an argument", self.name)))?
+            .to_array(n)?;
+        let out: ArrayRef = match &self.kind {
+            OpKind::ListToDynamic { json_elems, limit } => {
+                json::list_to_dynamic(&first, *json_elems, *limit)?
+            }
+            OpKind::BagMergeList => json::bag_merge_list(&first)?,
+            OpKind::MvItems {
+                bag_as_array,
+                limit,
+            } => mv_items(&first, *bag_as_array, *limit)?,
+            OpKind::MvIndex { limit } => mv_index(&first, *limit)?,
+            OpKind::DynCast(t) => json::dyn_cast(&first, *t)?,
+            OpKind::RegexGroup { group, .. } => {
+                let re = self.regex()?;
+                let strings = utf8(&first)?;
+                let mut b = StringBuilder::with_capacity(n, n * 8);
+                for i in 0..n {
+                    let s = if strings.is_null(i) {
+                        ""
+                    } else {
+                        strings.value(i)
+                    };
+                    match re.captures(s).and_then(|c| c.get(*group)) {
+                        Some(m) => b.append_value(m.as_str()),
+                        None => b.append_null(),
+                    }
+                }
+                Arc::new(b.finish())
+            }
+            OpKind::RegexMatches { .. } => {
+                let re = self.regex()?;
+                let strings = utf8(&first)?;
+                let mut b = BooleanBuilder::with_capacity(n);
+                for i in 0..n {
+                    let s = if strings.is_null(i) {
+                        ""
+                    } else {
+                        strings.value(i)
+                    };
+                    b.append_value(re.is_match(s));
+                }
+                Arc::new(b.finish())
+            }
+        };
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
+impl OpUdf {
+    fn regex(&self) -> Result<&regex::Regex> {
+        self.regex
+            .as_ref()
+            .ok_or_else(|| DataFusionError::Internal(format!("{} has no regex", self.name)))
+    }
+}
+
+/// Any string array as `Utf8`.
+pub(crate) fn utf8(a: &ArrayRef) -> Result<arrow::array::StringArray> {
+    let c = arrow::compute::cast(a, &DataType::Utf8)?;
+    c.as_any()
+        .downcast_ref::<arrow::array::StringArray>()
+        .cloned()
+        .ok_or_else(|| DataFusionError::Internal("expected a string array".into()))
+}
+
+/// The top-level elements of each dynamic value, for `mv-expand`.
+fn mv_items(a: &ArrayRef, bag_as_array: bool, limit: Option<u64>) -> Result<ArrayRef> {
+    let strings = utf8(a)?;
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for i in 0..strings.len() {
+        let items = if strings.is_null(i) {
+            vec![None]
+        } else {
+            json::top_level_items(strings.value(i), bag_as_array)
+        };
+        let take = limit.map_or(items.len(), |l| {
+            items.len().min(usize::try_from(l).unwrap_or(usize::MAX))
+        });
+        for item in items.into_iter().take(take) {
+            b.values().append_option(item);
+        }
+        b.append(true);
+    }
+    Ok(Arc::new(b.finish()) as ArrayRef)
+}
+
+/// Element positions matching [`mv_items`].
+fn mv_index(a: &ArrayRef, limit: Option<u64>) -> Result<ArrayRef> {
+    let strings = utf8(a)?;
+    let mut b = ListBuilder::new(Int64Builder::new());
+    for i in 0..strings.len() {
+        let count = if strings.is_null(i) {
+            1
+        } else {
+            json::top_level_items(strings.value(i), false).len()
+        };
+        let take = limit.map_or(count, |l| {
+            count.min(usize::try_from(l).unwrap_or(usize::MAX))
+        });
+        for j in 0..take {
+            b.values().append_value(j as i64);
+        }
+        b.append(true);
+    }
+    Ok(Arc::new(b.finish()) as ArrayRef)
+}
+
+/// Downcasts a list array.
+pub(crate) fn as_list(a: &ArrayRef) -> Result<&ListArray> {
+    a.as_any()
+        .downcast_ref::<ListArray>()
+        .ok_or_else(|| DataFusionError::Internal(format!("expected a list, got {}", a.data_type())))
+}
