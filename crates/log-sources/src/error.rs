@@ -62,6 +62,9 @@ pub enum SourceError {
         #[source]
         source: parquet::errors::ParquetError,
     },
+    /// A built-in field mapping does not compile (a bug the mapping tests catch).
+    #[error(transparent)]
+    Mapping(#[from] crate::mapping::MappingError),
     /// The consumer of the batches went away (a query was cancelled).
     #[error("reading stopped: the consumer is gone")]
     Cancelled,

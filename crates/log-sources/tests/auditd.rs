@@ -779,3 +779,18 @@ fn without_the_older_file_the_parent_is_unknown() {
     assert_eq!(k.get("InitiatingProcessFileName"), None);
     assert_eq!(k.get("InitiatingProcessCommandLine"), None);
 }
+
+#[test]
+fn registry_recognises_and_opens_the_rotated_logs_with_one_table() {
+    let table = process_table::shared(Limits::default());
+    let (name, old) = read_via_registry("auditd/node-1-audit.log.1", &table);
+    assert_eq!(name, "auditd");
+    let (name, new) = read_via_registry("auditd/node-1-audit.log", &table);
+    assert_eq!(name, "auditd");
+    let (direct_old, direct_new) = node1(4096);
+    assert_eq!(old.rows.len(), direct_old.rows.len());
+    for (a, b) in new.rows.iter().zip(&direct_new.rows) {
+        assert_eq!(a.cells, b.cells);
+    }
+    assert_eq!(new.rows.len(), direct_new.rows.len());
+}

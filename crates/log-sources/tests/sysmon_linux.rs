@@ -397,3 +397,21 @@ fn chunk_size_does_not_change_the_result() {
         assert_eq!(out.bad, whole.bad, "chunk {chunk}");
     }
 }
+
+#[test]
+fn registry_recognises_and_opens_sysmon_for_linux() {
+    let table = process_table::shared(Limits::default());
+    let (name, out) = read_via_registry("sysmon-linux/node-1-syslog.log", &table);
+    assert_eq!(name, "sysmon-linux");
+    assert_eq!(
+        out.rows,
+        read(4096)
+            .rows
+            .into_iter()
+            .map(|mut r| {
+                r.location.file = "sysmon-linux/node-1-syslog.log".into();
+                r
+            })
+            .collect::<Vec<_>>()
+    );
+}

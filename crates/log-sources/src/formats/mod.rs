@@ -60,6 +60,8 @@ pub struct ReaderContext {
     pub prefilter: Option<Arc<Prefilter>>,
     /// Line number of the first byte fed; `None` when reading from the middle of a file.
     pub first_line: Option<u64>,
+    /// The run's process table, shared by the files of one run (share it by cloning one context).
+    pub process_table: crate::process_table::SharedProcessTable,
 }
 
 impl ReaderContext {
@@ -77,6 +79,7 @@ impl ReaderContext {
             tables,
             prefilter: None,
             first_line: Some(1),
+            process_table: crate::process_table::shared(Default::default()),
         }
     }
 
@@ -139,7 +142,7 @@ impl FormatEntry {
 /// Every streaming format kqlhunt reads, in tie-break order. Parquet is not listed: it is
 /// read by column, not fed as bytes (see [`crate::parquet_in`]).
 pub fn registry() -> &'static [FormatEntry] {
-    static REGISTRY: [FormatEntry; 6] = [
+    static REGISTRY: [FormatEntry; 8] = [
         defender::ENTRIES[0],
         defender::ENTRIES[1],
         defender::ENTRIES[2],
@@ -147,6 +150,8 @@ pub fn registry() -> &'static [FormatEntry] {
         defender::ENTRIES[4],
         defender::ENTRIES[5],
         // Linux and Kubernetes formats: add their entries here.
+        sysmon::linux::ENTRY,
+        auditd::ENTRY,
     ];
     &REGISTRY
 }

@@ -7,6 +7,7 @@
 //! streaming, and reported once as oversized instead of being buffered.
 
 use crate::format::EventSink;
+use crate::formats::ReaderContext;
 use crate::record::{BadReason, BadRecord, Location};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -20,6 +21,8 @@ pub const DEFAULT_LINE_LIMIT: usize = 16 * 1024 * 1024;
 pub struct LineFramer {
     file: Arc<str>,
     limit: usize,
+    /// Number of the first line fed, if known.
+    first_line: Option<u64>,
     /// Lines seen so far (the next line's number is `lines + 1`).
     lines: u64,
     /// An oversized line being skipped: its start location and length so far.
@@ -27,13 +30,24 @@ pub struct LineFramer {
 }
 
 impl LineFramer {
-    /// A framer for `file` with the given line limit.
+    /// A framer for `file` read from its start, with the given line limit.
     pub fn new(file: Arc<str>, limit: usize) -> Self {
         Self {
             file,
             limit,
+            first_line: Some(1),
             lines: 0,
             skipping: None,
+        }
+    }
+
+    /// A framer as the registry opens one: the context's file name, record limit and first
+    /// line number (`None` when reading resumes in the middle of a file: lines are then
+    /// located by byte offset only).
+    pub fn for_context(ctx: &ReaderContext) -> Self {
+        Self {
+            first_line: ctx.first_line,
+            ..Self::new(ctx.file.clone(), ctx.options.max_record_bytes)
         }
     }
 
@@ -123,7 +137,7 @@ impl LineFramer {
     fn location(&self, offset: u64) -> Location {
         Location {
             file: self.file.clone(),
-            line: Some(self.lines),
+            line: self.first_line.map(|f| f + self.lines.saturating_sub(1)),
             offset,
         }
     }

@@ -116,3 +116,35 @@ pub fn assert_row(row: &Row, table: &str, expected: &[(&str, Value)]) {
         );
     }
 }
+
+/// A registry context for `file`, on the given shared process table.
+pub fn context(
+    file: &str,
+    table: &log_sources::process_table::SharedProcessTable,
+) -> log_sources::formats::ReaderContext {
+    let mut ctx = log_sources::formats::ReaderContext::new(
+        file.into(),
+        None,
+        log_sources::options::ReadOptions::default(),
+        std::sync::Arc::new(log_sources::options::TableRequest::all()),
+    );
+    ctx.process_table = table.clone();
+    ctx
+}
+
+/// Sniffs `testdata/logs/<rel>` through the registry and reads it with the chosen reader.
+pub fn read_via_registry(
+    rel: &str,
+    table: &log_sources::process_table::SharedProcessTable,
+) -> (&'static str, Collected) {
+    let bytes = testdata(rel);
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let input = log_sources::formats::SniffInput {
+        head,
+        complete: head.len() == bytes.len(),
+        path: None,
+    };
+    let (entry, _) = log_sources::formats::sniff(&input).expect("a format is recognised");
+    let mut reader = (entry.open)(&context(rel, table)).unwrap();
+    (entry.name, read_all(reader.as_mut(), &bytes, 64 * 1024))
+}

@@ -18,7 +18,9 @@ mod event;
 pub mod execve;
 pub mod record;
 
+use crate::error::SourceError;
 use crate::format::{EventSink, FormatReader};
+use crate::formats::{FormatEntry, ReaderContext, SniffInput};
 use crate::mapping::lines::{DEFAULT_LINE_LIMIT, LineFramer, utf8_lossy};
 use crate::mapping::{self, CompiledMapping, MappingError, epoch_seconds};
 use crate::process_table::SharedProcessTable;
@@ -43,6 +45,34 @@ pub fn sniff(head: &[u8]) -> bool {
     memmem::find(head, b"type=").is_some()
         && (memmem::find(head, b"msg=audit(").is_some() || memmem::find(head, b" audit(").is_some())
 }
+
+/// Registry confidence: the right structure, but no signature unique to auditd.
+pub fn sniff_entry(input: &SniffInput<'_>) -> Option<u8> {
+    sniff(input.head).then_some(80)
+}
+
+/// Opens a reader as the registry does, on the run's shared process table.
+pub fn open(ctx: &ReaderContext) -> Result<Box<dyn FormatReader>, SourceError> {
+    Ok(Box::new(AuditdReader {
+        framer: LineFramer::for_context(ctx),
+        state: State {
+            mapping: mapping::builtin(FORMAT)?,
+            table: ctx.process_table.clone(),
+            open: VecDeque::new(),
+        },
+    }))
+}
+
+/// The registry entry. Not splittable: an event's records and a process's parent must be
+/// read in order.
+pub const ENTRY: FormatEntry = FormatEntry {
+    name: FORMAT,
+    sniff: sniff_entry,
+    open,
+    tables: &["DeviceProcessEvents", "DeviceNetworkEvents"],
+    splittable: false,
+    needs_header: false,
+};
 
 #[derive(Debug)]
 struct OpenEvent {

@@ -10,7 +10,9 @@
 //! line to UTF-8 produces valid UTF-8, read as such).
 
 use super::{Normalizer, Platform, xml};
+use crate::error::SourceError;
 use crate::format::{EventSink, FormatReader};
+use crate::formats::{FormatEntry, ReaderContext, SniffInput};
 use crate::mapping::MappingError;
 use crate::mapping::lines::{DEFAULT_LINE_LIMIT, LineFramer};
 use crate::process_table::SharedProcessTable;
@@ -26,6 +28,29 @@ pub const FORMAT: &str = "sysmon-linux";
 pub fn sniff(head: &[u8]) -> bool {
     memmem::find(head, b"Linux-Sysmon").is_some() && find_event_start(head).is_some()
 }
+
+/// Registry confidence: the provider name is Sysmon for Linux's own signature.
+pub fn sniff_entry(input: &SniffInput<'_>) -> Option<u8> {
+    sniff(input.head).then_some(95)
+}
+
+/// Opens a reader as the registry does, on the run's shared process table.
+pub fn open(ctx: &ReaderContext) -> Result<Box<dyn FormatReader>, SourceError> {
+    Ok(Box::new(SysmonLinuxReader {
+        framer: LineFramer::for_context(ctx),
+        normalizer: Normalizer::new(Platform::Linux, ctx.process_table.clone())?,
+    }))
+}
+
+/// The registry entry. Not splittable: a process's parent must be read before it.
+pub const ENTRY: FormatEntry = FormatEntry {
+    name: FORMAT,
+    sniff: sniff_entry,
+    open,
+    tables: &["DeviceProcessEvents", "DeviceNetworkEvents"],
+    splittable: false,
+    needs_header: false,
+};
 
 /// Start of the `<Event>` element in a line (`<Event>` or `<Event ` with attributes).
 fn find_event_start(line: &[u8]) -> Option<usize> {
