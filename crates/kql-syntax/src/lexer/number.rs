@@ -102,11 +102,14 @@ impl Lexer<'_> {
                 );
                 d.span_label = Some("not a timespan unit".into());
                 let lower = word.to_ascii_lowercase();
-                if let Some(s) = suggest(&lower, all_units()) {
+                if lower.starts_with('w') {
+                    d.helps
+                        .push("weeks are not supported: write days instead, e.g. `14d`".into());
+                } else if let Some(s) = suggest(&lower, all_units()).filter(|_| lower.len() > 1) {
                     d.helps.push(format!("did you mean `{s}`?"));
                 } else {
                     d.helps.push(
-                        "units are d, h, m, s, ms, microsecond, tick (weeks are not supported)"
+                        "the units are d, h, m, s, ms, microsecond and tick (and their long forms)"
                             .into(),
                     );
                 }

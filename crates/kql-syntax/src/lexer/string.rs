@@ -159,6 +159,18 @@ impl Lexer<'_> {
         match decoded {
             Some(ch) => out.push(ch),
             None => {
+                // Cover the digits that were meant to be part of the escape.
+                let width = match c {
+                    'u' => 4,
+                    'U' => 8,
+                    'x' => 2,
+                    _ => 0,
+                };
+                let mut n = 0;
+                while n < width && self.peek_byte(0).is_ascii_hexdigit() {
+                    self.i += 1;
+                    n += 1;
+                }
                 let span = Span::new(off(esc_start), off(self.i));
                 let text = self.src.get(esc_start..self.i).unwrap_or("\\").to_string();
                 let d = self.error(

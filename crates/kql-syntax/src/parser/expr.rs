@@ -206,6 +206,13 @@ impl Parser<'_> {
         }
     }
 
+    /// True when the token `ahead` is a string operator word (`has`, `contains`, ...).
+    pub fn string_operator_at(&self, ahead: usize) -> bool {
+        let t = self.peek_at(ahead);
+        string_op(t.text).is_some()
+            || (t.text == "matches" && self.peek_at(ahead + 1).is_word("regex"))
+    }
+
     /// `-x`, `+x`, or a postfix expression.
     fn unary(&mut self) -> PResult<Expr> {
         let op = match self.peek().kind {

@@ -159,6 +159,13 @@ impl<'a> Parser<'a> {
         Fail
     }
 
+    /// Sets the caret label of the last diagnostic.
+    fn label_last(&mut self, label: String) {
+        if let Some(d) = self.diags.last_mut() {
+            d.span_label = Some(label);
+        }
+    }
+
     /// "expected an expression after `where`, found `|`".
     pub fn expected_expression(&mut self) -> Fail {
         let prev = self.pos.checked_sub(1).and_then(|i| self.toks.get(i)).cloned();
@@ -177,10 +184,14 @@ impl<'a> Parser<'a> {
     pub fn expect(&mut self, p: Punct, context: &str) -> PResult<Span> {
         match self.eat(p) {
             Some(s) => Ok(s),
-            None => Err(self.fail_here(
-                K::ExpectedToken,
-                &format!("expected `{}` {context}", p.as_str()),
-            )),
+            None => {
+                let f = self.fail_here(
+                    K::ExpectedToken,
+                    &format!("expected `{}` {context}", p.as_str()),
+                );
+                self.label_last(format!("expected `{}` here", p.as_str()));
+                Err(f)
+            }
         }
     }
 
@@ -188,7 +199,11 @@ impl<'a> Parser<'a> {
     pub fn expect_word(&mut self, w: &str, context: &str) -> PResult<Span> {
         match self.eat_word(w) {
             Some(s) => Ok(s),
-            None => Err(self.fail_here(K::ExpectedToken, &format!("expected `{w}` {context}"))),
+            None => {
+                let f = self.fail_here(K::ExpectedToken, &format!("expected `{w}` {context}"));
+                self.label_last(format!("expected `{w}` here"));
+                Err(f)
+            }
         }
     }
 

@@ -51,13 +51,36 @@ impl Parser<'_> {
                 let span = name.span;
                 Ok(Expr::new(ExprKind::Name(name), span))
             }
-            Tok::Punct(Punct::Star) => {
+            // `*` as a value: an argument (`arg_max(T, *)`), `distinct *`, `search *`, or the
+            // left side of `* has "x"`; nowhere else (`1 + * 2` is an error).
+            Tok::Punct(Punct::Star) if self.star_allowed() => {
                 self.bump();
                 Ok(Expr::new(ExprKind::Star, t.span))
             }
             Tok::Ident => self.word_primary(),
             _ => Err(self.expected_expression()),
         }
+    }
+
+    fn star_allowed(&self) -> bool {
+        let next = self.peek_at(1);
+        let ends = matches!(
+            next.kind,
+            Tok::Eof
+                | Tok::OpWord
+                | Tok::Punct(
+                    Punct::Comma
+                        | Punct::RParen
+                        | Punct::RBrace
+                        | Punct::RBracket
+                        | Punct::Pipe
+                        | Punct::Semi
+                        | Punct::EqEq
+                        | Punct::EqTilde
+                        | Punct::BangTilde
+                )
+        );
+        ends || (next.kind == Tok::Ident && self.string_operator_at(1))
     }
 
     fn word_primary(&mut self) -> PResult<Expr> {

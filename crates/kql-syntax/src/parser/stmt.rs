@@ -81,6 +81,13 @@ impl Parser<'_> {
                 d.span_label = Some("expected `|` before an operator".into());
                 d.helps.push(format!("did you forget `|` before `{}`?", t.text));
             }
+            Tok::Ident | Tok::Str { .. } | Tok::Long(_) | Tok::Real(_) | Tok::Timespan(_) => {
+                d.span_label = Some("the statement ends before this".into());
+                d.helps.push(format!(
+                    "is a `,` or an operator missing before {}?",
+                    t.describe()
+                ));
+            }
             _ => {
                 d.span_label = Some("the statement ends before this".into());
             }
