@@ -7,21 +7,34 @@
 //! record is reported with its location and reason.
 
 pub mod builder;
+pub mod compress;
 pub mod error;
 pub mod format;
 pub mod formats;
+pub mod inputs;
 pub mod json;
 pub mod mapping;
 pub mod options;
+pub mod parquet_in;
 pub mod prefilter;
 pub mod process_table;
+pub mod read;
 pub mod record;
+pub mod report;
 pub mod time;
+pub mod walk;
 
 #[cfg(test)]
 mod test_support;
 
 pub use builder::TableBuilder;
+pub use compress::Compression;
 pub use error::SourceError;
 pub use format::{EventSink, FormatReader};
+pub use inputs::{Input, InputKind, Inputs};
+pub use options::{ReadOptions, TableRequest};
+pub use prefilter::Prefilter;
+pub use read::{BatchFn, ReadPlan, read_input, resume_input};
 pub use record::{BadReason, BadRecord, Location, Row, Value};
+pub use report::{FileReport, ReadReport};
+pub use walk::InputPath;

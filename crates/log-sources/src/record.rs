@@ -132,6 +132,18 @@ impl BadReason {
     pub fn by_design(&self) -> bool {
         matches!(self, BadReason::Unsupported(_))
     }
+
+    /// A short stable name of the reason, for counts in reports.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BadReason::Malformed(_) => "malformed",
+            BadReason::WrongType { .. } => "wrong-type",
+            BadReason::InvalidUtf8 => "invalid-utf8",
+            BadReason::Oversized { .. } => "oversized",
+            BadReason::Unsupported(_) => "unsupported",
+            BadReason::Unrecognized(_) => "unrecognized",
+        }
+    }
 }
 
 impl fmt::Display for BadReason {

@@ -1,0 +1,288 @@
+//! Parquet input: kqlhunt's own `convert` output and Log Analytics export jobs.
+//!
+//! Parquet is read by column, so it does not go through the byte-feeding
+//! [`FormatReader`](crate::FormatReader) path: only the projected columns are decoded, and
+//! each record batch is cast to the table's Arrow schema. One file holds one table, named
+//! (in this order) by the file's `kqlhunt.table` metadata, `--table`, the path (the
+//! `<Table>/part-….parquet` layout of `convert`), the first row's `Type` column (export
+//! jobs), or by the file's columns matching one table's. Columns the file lacks are empty;
+//! values that cannot be cast are reported per batch and left empty.
+
+use crate::error::SourceError;
+use crate::format::EventSink;
+use crate::formats::defender::route::{self, Route};
+use crate::options::ReadOptions;
+use crate::read::ReadPlan;
+use crate::record::{BadReason, BadRecord, Location};
+use arrow::array::{Array, ArrayRef, StringArray, new_null_array};
+use arrow::compute::{CastOptions, cast_with_options};
+use arrow::datatypes::DataType;
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+use table_schemas::{ScalarType, TableSchema, builtin_tables};
+
+/// Format name in reports.
+pub const FORMAT: &str = "parquet";
+
+/// File metadata key naming the table (written by `convert`).
+pub const TABLE_KEY: &str = "kqlhunt.table";
+
+/// True when the bytes start with Parquet's magic.
+pub fn is_parquet(head: &[u8]) -> bool {
+    head.starts_with(b"PAR1")
+}
+
+fn perr(path: &Path, e: parquet::errors::ParquetError) -> SourceError {
+    SourceError::Parquet {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+fn builder(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, SourceError> {
+    let f = File::open(path).map_err(|e| SourceError::io(path, e))?;
+    ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| perr(path, e))
+}
+
+/// The table a Parquet file holds.
+fn route_file(path: &Path, options: &ReadOptions) -> Result<Route, SourceError> {
+    let b = builder(path)?;
+    let kv = b.metadata().file_metadata().key_value_metadata();
+    if let Some(t) = kv
+        .and_then(|kv| kv.iter().find(|k| k.key == TABLE_KEY))
+        .and_then(|k| k.value.as_deref())
+    {
+        return Ok(route::by_name(t));
+    }
+    if let Some(t) = &options.table_hint {
+        return Ok(route::by_name(t));
+    }
+    if let Some(t) = route::path_hint(path) {
+        return Ok(Route::Table(t));
+    }
+    let schema = b.schema().clone();
+    if let Ok(i) = schema.index_of("Type") {
+        let mask = ProjectionMask::roots(b.parquet_schema(), [i]);
+        let mut r = b
+            .with_projection(mask)
+            .with_batch_size(1)
+            .build()
+            .map_err(|e| perr(path, e))?;
+        if let Some(Ok(batch)) = r.next()
+            && let Some(col) = batch.columns().first()
+            && let Ok(col) = cast_with_options(col, &DataType::Utf8, &CastOptions::default())
+            && let Some(s) = col.as_any().downcast_ref::<StringArray>()
+            && s.len() > 0
+            && s.is_valid(0)
+        {
+            return Ok(route::by_name(s.value(0)));
+        }
+    }
+    // By columns: the one table that has at least 80% of the file's columns.
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let need = (names.len() * 4).div_ceil(5).max(1);
+    let mut best: Vec<&'static TableSchema> = Vec::new();
+    let mut best_n = 0;
+    for t in builtin_tables() {
+        let n = names.iter().filter(|n| t.column(n).is_some()).count();
+        if n >= need && n >= best_n {
+            if n > best_n {
+                best.clear();
+                best_n = n;
+            }
+            best.push(t);
+        }
+    }
+    Ok(match best.as_slice() {
+        [t] => Route::Table(t),
+        _ => Route::Unknown,
+    })
+}
+
+/// The table of a Parquet file, as a list for [`crate::Input::tables`].
+pub fn tables_of(path: &Path, options: &ReadOptions) -> Result<Vec<&'static str>, SourceError> {
+    Ok(match route_file(path, options)? {
+        Route::Table(t) => vec![t.name.as_str()],
+        _ => Vec::new(),
+    })
+}
+
+/// Reads a Parquet file's rows into its table.
+pub fn read(
+    path: &Path,
+    name: &Arc<str>,
+    plan: &ReadPlan,
+    sink: &mut dyn EventSink,
+) -> Result<(), SourceError> {
+    let at = |offset: u64| Location {
+        file: name.clone(),
+        line: None,
+        offset,
+    };
+    let table = match route_file(path, &plan.options)? {
+        Route::Table(t) => t,
+        Route::Unsupported(t) => {
+            sink.bad(BadRecord {
+                location: at(0),
+                reason: BadReason::Unsupported(format!("table {t} has no kqlhunt schema")),
+            });
+            return Ok(());
+        }
+        Route::Unknown => {
+            sink.bad(BadRecord {
+                location: at(0),
+                reason: BadReason::Unrecognized(
+                    "cannot tell which table this Parquet file holds; name it with --table".into(),
+                ),
+            });
+            return Ok(());
+        }
+    };
+    if !plan.tables.wants(&table.name) {
+        return Ok(());
+    }
+    let all: Vec<usize> = (0..table.columns.len()).collect();
+    let proj = plan.tables.projection(&table.name).unwrap_or(&all).to_vec();
+    let full = table.arrow_schema();
+    let out_schema = Arc::new(full.project(&proj)?);
+    let b = builder(path)?;
+    let file_schema = b.schema().clone();
+    // File columns to read: the projected ones it has, plus Timestamp to derive
+    // TimeGenerated from when the file lacks it.
+    let wanted: Vec<&str> = proj
+        .iter()
+        .filter_map(|&i| table.columns.get(i).map(|c| c.name.as_str()))
+        .collect();
+    let derive_tg =
+        wanted.contains(&"TimeGenerated") && file_schema.index_of("TimeGenerated").is_err();
+    let mut roots: Vec<usize> = wanted
+        .iter()
+        .chain(derive_tg.then_some(&"Timestamp"))
+        .filter_map(|n| file_schema.index_of(n).ok())
+        .collect();
+    roots.sort_unstable();
+    roots.dedup();
+    let mask = ProjectionMask::roots(b.parquet_schema(), roots);
+    let reader = b
+        .with_projection(mask)
+        .with_batch_size(plan.options.batch_size)
+        .build()
+        .map_err(|e| perr(path, e))?;
+    let mut row_offset = 0u64;
+    for batch in reader {
+        let batch = batch?;
+        let mut cols: Vec<ArrayRef> = Vec::with_capacity(proj.len());
+        for (slot, &i) in proj.iter().enumerate() {
+            let Some(col) = table.columns.get(i) else {
+                continue;
+            };
+            let target = out_schema.field(slot).data_type();
+            let source = batch.column_by_name(&col.name).or_else(|| {
+                (col.name == "TimeGenerated" && derive_tg)
+                    .then(|| batch.column_by_name("Timestamp"))
+                    .flatten()
+            });
+            let arr = match source {
+                None if col.name == "Type" => Arc::new(StringArray::from(vec![
+                    table.name.as_str();
+                    batch.num_rows()
+                ])) as ArrayRef,
+                None => empty_column(col.ty, target, batch.num_rows()),
+                Some(a) => convert(a, col.ty, target).unwrap_or_else(|found| {
+                    sink.bad(BadRecord {
+                        location: at(row_offset),
+                        reason: BadReason::WrongType {
+                            column: col.name.clone(),
+                            expected: col.ty.as_str(),
+                            found,
+                        },
+                    });
+                    empty_column(col.ty, target, batch.num_rows())
+                }),
+            };
+            cols.push(arr);
+        }
+        let opts = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
+        let out = RecordBatch::try_new_with_options(out_schema.clone(), cols, &opts)?;
+        row_offset += batch.num_rows() as u64;
+        sink.batch(table.name.as_str(), out);
+    }
+    Ok(())
+}
+
+/// A column of `n` missing values: `""` for strings, null otherwise.
+fn empty_column(ty: ScalarType, target: &DataType, n: usize) -> ArrayRef {
+    match ty {
+        ScalarType::String | ScalarType::Guid => Arc::new(StringArray::from(vec![""; n])),
+        _ => new_null_array(target, n),
+    }
+}
+
+/// Casts a file column to the table's type. Err describes values that did not convert.
+fn convert(a: &ArrayRef, ty: ScalarType, target: &DataType) -> Result<ArrayRef, String> {
+    let source = if ty == ScalarType::Dynamic && !is_text(a.data_type()) {
+        json_text(a)?
+    } else {
+        a.clone()
+    };
+    let safe = CastOptions {
+        safe: true,
+        ..CastOptions::default()
+    };
+    let out = cast_with_options(&source, target, &safe).map_err(|e| e.to_string())?;
+    if out.null_count() > source.null_count() {
+        return Err(format!(
+            "{} values of type {} did not convert",
+            out.null_count() - source.null_count(),
+            a.data_type()
+        ));
+    }
+    Ok(match ty {
+        // KQL strings are never null.
+        ScalarType::String | ScalarType::Guid if out.null_count() > 0 => {
+            let s = out
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or("not text")?;
+            Arc::new(
+                s.iter()
+                    .map(|v| Some(v.unwrap_or("")))
+                    .collect::<StringArray>(),
+            )
+        }
+        _ => out,
+    })
+}
+
+fn is_text(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+/// Nested values (structs, lists, maps) as JSON text, for `dynamic` columns.
+fn json_text(a: &ArrayRef) -> Result<ArrayRef, String> {
+    let field = arrow::datatypes::Field::new("v", a.data_type().clone(), true);
+    let batch = RecordBatch::try_new(
+        Arc::new(arrow::datatypes::Schema::new(vec![field])),
+        vec![a.clone()],
+    )
+    .map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    {
+        let mut w = arrow::json::writer::LineDelimitedWriter::new(&mut buf);
+        w.write(&batch).map_err(|e| e.to_string())?;
+        w.finish().map_err(|e| e.to_string())?;
+    }
+    let mut values: Vec<Option<String>> = Vec::with_capacity(a.len());
+    for line in buf.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
+        let obj: serde_json::Value = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+        values.push(obj.get("v").filter(|v| !v.is_null()).map(|v| v.to_string()));
+    }
+    if values.len() != a.len() {
+        return Err("nested values could not be written as JSON".into());
+    }
+    Ok(Arc::new(StringArray::from(values)))
+}

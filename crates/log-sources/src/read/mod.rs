@@ -1,0 +1,336 @@
+//! The read driver: feeds an input's bytes to its format reader in chunks and hands the
+//! resulting batches to the caller.
+//!
+//! Memory is bounded by design: the driver holds one chunk plus at most one unfinished
+//! record (readers skip records over the limit as they stream past), the readers hold one
+//! batch per table, and each batch goes to the caller as soon as it is full.
+//!
+//! Three ways to read an input:
+//! * [`read_input`] reads it whole (or one byte range of it, for parallel scans of large
+//!   line-oriented files: the range owns the lines that *start* inside it);
+//! * [`resume_input`] reads from a byte offset up to the current end and stops before an
+//!   unfinished last line, returning where to resume: a growing log is followed by calling
+//!   it again with [`FileReport::next_offset`];
+//! * [`Inputs::read_all`] reads every input in order (what `sources` and `convert` do).
+
+mod sink;
+
+pub use sink::BatchFn;
+
+use crate::compress::{Compression, read_full};
+use crate::error::SourceError;
+use crate::format::FormatReader;
+use crate::inputs::{Input, InputKind, Inputs};
+use crate::options::{ReadOptions, TableRequest};
+use crate::prefilter::Prefilter;
+use crate::record::{BadReason, BadRecord};
+use crate::report::{FileReport, ReadReport};
+use sink::{DriverSink, start_of};
+use std::io::{Read, Seek, SeekFrom};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// What to read and how.
+#[derive(Debug, Clone, Default)]
+pub struct ReadPlan {
+    /// Limits, strictness, batch size, `--table`.
+    pub options: ReadOptions,
+    /// Tables and columns to produce.
+    pub tables: Arc<TableRequest>,
+    /// Records without any of its literals may be dropped unparsed.
+    pub prefilter: Option<Arc<Prefilter>>,
+}
+
+impl ReadPlan {
+    /// Every table, every column.
+    pub fn all(options: ReadOptions) -> Self {
+        Self {
+            options,
+            tables: Arc::new(TableRequest::all()),
+            prefilter: None,
+        }
+    }
+}
+
+/// Reads an input, or the byte range `range` of it (only for [`Input::splittable`]
+/// inputs), sending each batch to `on_batch`.
+pub fn read_input(
+    input: &Input,
+    plan: &ReadPlan,
+    range: Option<Range<u64>>,
+    on_batch: &mut BatchFn<'_>,
+) -> Result<FileReport, SourceError> {
+    read(input, plan, Start::Range(range), on_batch)
+}
+
+/// Reads an input from byte `from` (of the decompressed stream) up to its current end,
+/// leaving an unfinished last line for the next call; resume at the returned report's
+/// `next_offset`.
+pub fn resume_input(
+    input: &Input,
+    plan: &ReadPlan,
+    from: u64,
+    on_batch: &mut BatchFn<'_>,
+) -> Result<FileReport, SourceError> {
+    read(input, plan, Start::Resume(from), on_batch)
+}
+
+impl Inputs {
+    /// Reads every input in order with `plan`, sending batches to `on_batch`.
+    pub fn read_all(
+        &self,
+        plan: &ReadPlan,
+        on_batch: &mut BatchFn<'_>,
+    ) -> Result<ReadReport, SourceError> {
+        let mut report = ReadReport::default();
+        for input in &self.inputs {
+            report.add(read_input(input, plan, None, on_batch)?);
+        }
+        Ok(report)
+    }
+}
+
+enum Start {
+    Range(Option<Range<u64>>),
+    Resume(u64),
+}
+
+fn read(
+    input: &Input,
+    plan: &ReadPlan,
+    start: Start,
+    on_batch: &mut BatchFn<'_>,
+) -> Result<FileReport, SourceError> {
+    let opts = &plan.options;
+    let report = FileReport::new(
+        input.name.clone(),
+        input.format(),
+        input.compression,
+        opts.max_reported_bad,
+    );
+    let mut sink = DriverSink::new(report, &plan.tables, opts.batch_size, opts.strict, on_batch);
+    match input.kind {
+        InputKind::Unrecognized => {
+            use crate::format::EventSink;
+            sink.bad(BadRecord {
+                location: start_of(&input.name),
+                reason: BadReason::Unrecognized("no reader recognises this input's format".into()),
+            });
+        }
+        InputKind::Parquet => {
+            let Some(path) = input.file_path() else {
+                return Err(SourceError::NotStreamable {
+                    format: crate::parquet_in::FORMAT,
+                });
+            };
+            if !matches!(start, Start::Resume(from) if from > 0) {
+                crate::parquet_in::read(path, &input.name, plan, &mut sink)?;
+            }
+        }
+        InputKind::Stream(entry) => {
+            let mut ctx = input.context(opts, plan.tables.clone());
+            ctx.prefilter = plan.prefilter.clone();
+            match start {
+                Start::Range(None) => {
+                    let mut reader = (entry.open)(&ctx)?;
+                    let mut src = input.open()?;
+                    drive(
+                        &mut *reader,
+                        &mut *src,
+                        0,
+                        None,
+                        true,
+                        opts.chunk_bytes,
+                        &mut sink,
+                        input,
+                    )?;
+                }
+                Start::Range(Some(range)) => {
+                    let Some(path) = input.file_path().filter(|_| input.splittable()) else {
+                        return Err(SourceError::io(
+                            input.name.to_string(),
+                            std::io::Error::other("this input cannot be read in byte ranges"),
+                        ));
+                    };
+                    let mut f = std::fs::File::open(path).map_err(|e| SourceError::io(path, e))?;
+                    let begin =
+                        line_start_at(&mut f, range.start).map_err(|e| SourceError::io(path, e))?;
+                    if begin < range.end {
+                        f.seek(SeekFrom::Start(begin))
+                            .map_err(|e| SourceError::io(path, e))?;
+                        ctx.first_line = (begin == 0).then_some(1);
+                        let mut reader = (entry.open)(&ctx)?;
+                        drive(
+                            &mut *reader,
+                            &mut f,
+                            begin,
+                            Some(range.end),
+                            true,
+                            opts.chunk_bytes,
+                            &mut sink,
+                            input,
+                        )?;
+                    }
+                }
+                Start::Resume(from) => {
+                    if from > 0 {
+                        ctx.first_line = None;
+                    }
+                    let mut reader = (entry.open)(&ctx)?;
+                    let mut src = input.open()?;
+                    if from > 0 {
+                        if entry.needs_header {
+                            feed_header(&mut *reader, input, &mut sink)?;
+                        }
+                        skip(&mut *src, from, input)?;
+                    }
+                    drive(
+                        &mut *reader,
+                        &mut *src,
+                        from,
+                        None,
+                        false,
+                        opts.chunk_bytes,
+                        &mut sink,
+                        input,
+                    )?;
+                }
+            }
+        }
+    }
+    sink.flush();
+    match sink.error.take() {
+        Some(e) => Err(e),
+        None => Ok(sink.report),
+    }
+}
+
+/// Feeds `src` to `reader`, starting at `offset`. With `end`, stops after the line that
+/// contains byte `end - 1`. With `eof`, the last read tells the reader the input is over;
+/// without it (following a growing file) an unfinished last record stays unconsumed.
+#[allow(clippy::too_many_arguments)]
+fn drive(
+    reader: &mut dyn FormatReader,
+    src: &mut dyn Read,
+    offset: u64,
+    end: Option<u64>,
+    eof: bool,
+    chunk: usize,
+    sink: &mut DriverSink<'_, '_>,
+    input: &Input,
+) -> Result<(), SourceError> {
+    let chunk = chunk.max(4096);
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk);
+    let mut buf_offset = offset;
+    let mut done = false;
+    loop {
+        if !done {
+            let old = buf.len();
+            buf.resize(old + chunk, 0);
+            let n = read_full(src, &mut buf[old..]).map_err(|e| read_error(input, e))?;
+            buf.truncate(old + n);
+            done = n < chunk;
+            if let Some(end) = end {
+                let abs_end = buf_offset + buf.len() as u64;
+                if abs_end >= end {
+                    // The range owns the line holding byte end-1: cut after its newline.
+                    let from = end.saturating_sub(1).saturating_sub(buf_offset) as usize;
+                    if let Some(i) = memchr::memchr(b'\n', buf.get(from..).unwrap_or_default()) {
+                        buf.truncate(from + i + 1);
+                        done = true;
+                    }
+                }
+            }
+        }
+        let last = done && eof;
+        let used = reader.feed(&buf, buf_offset, last, sink).min(buf.len());
+        buf.drain(..used);
+        buf_offset += used as u64;
+        sink.report.next_offset = buf_offset;
+        if sink.error.is_some() {
+            return Ok(());
+        }
+        if done && (last || used == 0 || buf.is_empty()) {
+            break;
+        }
+    }
+    // When following a growing input this sends the rows read so far; the next call starts
+    // a fresh reader at `next_offset`.
+    reader.finish(sink);
+    Ok(())
+}
+
+fn read_error(input: &Input, e: std::io::Error) -> SourceError {
+    if input.compression == Compression::None {
+        SourceError::io(input.name.to_string(), e)
+    } else {
+        SourceError::Decompress {
+            path: input.name.to_string().into(),
+            source: e,
+        }
+    }
+}
+
+/// The first line start at or after `pos`: `pos` itself if it is 0 or follows a newline,
+/// else just after the next newline (or the end of the file).
+fn line_start_at(f: &mut std::fs::File, pos: u64) -> std::io::Result<u64> {
+    if pos == 0 {
+        return Ok(0);
+    }
+    f.seek(SeekFrom::Start(pos - 1))?;
+    let mut at = pos - 1;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(at);
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok(at + i as u64 + 1);
+        }
+        at += n as u64;
+    }
+}
+
+/// Feeds the input's first line (a CSV header) to a reader that resumes mid-file.
+fn feed_header(
+    reader: &mut dyn FormatReader,
+    input: &Input,
+    sink: &mut DriverSink<'_, '_>,
+) -> Result<(), SourceError> {
+    let mut src = input.open()?;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while head.len() < 1 << 20 {
+        match src.read(&mut byte).map_err(|e| read_error(input, e))? {
+            0 => break,
+            _ => {
+                head.push(byte[0]);
+                if byte[0] == b'\n' {
+                    break;
+                }
+            }
+        }
+    }
+    reader.feed(&head, 0, false, sink);
+    Ok(())
+}
+
+/// Reads and discards `n` bytes (decompressed streams cannot seek).
+fn skip(src: &mut dyn Read, n: u64, input: &Input) -> Result<(), SourceError> {
+    let copied =
+        std::io::copy(&mut src.take(n), &mut std::io::sink()).map_err(|e| read_error(input, e))?;
+    if copied < n {
+        return Err(SourceError::io(
+            input.name.to_string(),
+            std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the input is shorter than the resume offset",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,374 @@
+//! The read driver over real files: discovery, decompression, bad input, strict mode,
+//! byte ranges and resuming. Expected values are written from the fixtures' READMEs.
+
+use super::*;
+use crate::record::BadReason;
+use arrow::array::{Array, Int64Array, StringArray};
+use arrow::record_batch::RecordBatch;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/logs/defender")
+}
+
+type Batches = Vec<(&'static str, RecordBatch)>;
+
+/// Reads everything, returning the batches per table in order.
+fn read_all(inputs: &Inputs, plan: &ReadPlan) -> Result<(ReadReport, Batches), SourceError> {
+    let mut batches = Vec::new();
+    let report = inputs.read_all(plan, &mut |t, b| {
+        batches.push((t, b));
+        Ok(())
+    })?;
+    Ok((report, batches))
+}
+
+fn strings(batches: &[(&'static str, RecordBatch)], table: &str, col: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, b) in batches.iter().filter(|(t, _)| *t == table) {
+        let a = b.column_by_name(col).unwrap();
+        let a = a.as_any().downcast_ref::<StringArray>().unwrap();
+        out.extend(a.iter().map(|v| v.unwrap_or("<null>").to_string()));
+    }
+    out
+}
+
+fn longs(batches: &[(&'static str, RecordBatch)], table: &str, col: &str) -> Vec<Option<i64>> {
+    let mut out = Vec::new();
+    for (_, b) in batches.iter().filter(|(t, _)| *t == table) {
+        let a = b.column_by_name(col).unwrap();
+        out.extend(a.as_any().downcast_ref::<Int64Array>().unwrap().iter());
+    }
+    out
+}
+
+#[test]
+fn discovery_lists_format_and_tables_per_file() {
+    let inputs = Inputs::discover(&[fixtures()], &ReadOptions::default()).unwrap();
+    let got: Vec<(String, Option<&str>, Vec<&str>)> = inputs
+        .inputs
+        .iter()
+        .map(|i| {
+            let name = Path::new(&*i.name)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            (name, i.format(), i.tables.clone())
+        })
+        .collect();
+    let dpe = "DeviceProcessEvents";
+    let dne = "DeviceNetworkEvents";
+    let want: Vec<(String, Option<&str>, Vec<&str>)> = vec![
+        ("README.md".into(), None, vec![]),
+        (
+            "advanced-hunting-api.json".into(),
+            Some("defender-json"),
+            vec![dne, dpe],
+        ),
+        (
+            "advanced-hunting-api.ndjson".into(),
+            Some("defender-ndjson"),
+            vec![dne, dpe],
+        ),
+        (
+            "bad-input.ndjson".into(),
+            Some("defender-ndjson"),
+            vec![dpe],
+        ),
+        ("docker-exec.csv".into(), Some("defender-csv"), vec![dpe]),
+        (
+            "docker-exec.eventhub.json".into(),
+            Some("defender-eventhub"),
+            vec![dpe],
+        ),
+        (
+            "docker-exec.ndjson".into(),
+            Some("defender-ndjson"),
+            vec![dpe],
+        ),
+        ("make-bad-input.py".into(), None, vec![]),
+        (
+            "portal-projected.csv".into(),
+            Some("defender-csv"),
+            vec![dpe],
+        ),
+        (
+            "portal-union.csv".into(),
+            Some("defender-csv"),
+            vec!["DeviceEvents", dne, dpe],
+        ),
+        (
+            "sentinel-export.PT05M.json".into(),
+            Some("sentinel-export"),
+            vec![dpe],
+        ),
+        (
+            "streaming-eventhub-pretty.json".into(),
+            Some("defender-json"),
+            vec![dne, dpe],
+        ),
+        (
+            "streaming-eventhub.json".into(),
+            Some("defender-eventhub"),
+            vec![dne, dpe],
+        ),
+        (
+            "streaming-storage.PT1H.json".into(),
+            Some("defender-storage"),
+            vec![dpe],
+        ),
+    ];
+    assert_eq!(got, want);
+}
+
+#[test]
+fn compressed_inputs_read_like_plain_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read(fixtures().join("streaming-eventhub.json")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&plain).unwrap();
+    // Names say nothing: the content decides.
+    std::fs::write(dir.path().join("a.bin"), gz.finish().unwrap()).unwrap();
+    std::fs::write(
+        dir.path().join("b.bin"),
+        zstd::encode_all(&plain[..], 3).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c.bin"), &plain).unwrap();
+    let inputs = Inputs::discover(&[dir.path()], &ReadOptions::default()).unwrap();
+    let kinds: Vec<_> = inputs
+        .inputs
+        .iter()
+        .map(|i| (i.compression, i.format()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (Compression::Gzip, Some("defender-eventhub")),
+            (Compression::Zstd, Some("defender-eventhub")),
+            (Compression::None, Some("defender-eventhub")),
+        ]
+    );
+    let (report, batches) = read_all(&inputs, &ReadPlan::all(ReadOptions::default())).unwrap();
+    assert_eq!(
+        strings(&batches, "DeviceProcessEvents", "FileName"),
+        vec!["curl"; 3]
+    );
+    for f in &report.files {
+        assert_eq!(f.rows.get("DeviceProcessEvents"), Some(&1));
+        assert_eq!(f.rows.get("DeviceNetworkEvents"), Some(&1));
+        assert_eq!(f.skipped_by_design(), 1);
+        assert_eq!(f.errors(), 0);
+    }
+}
+
+fn bad_input_options(chunk: usize) -> ReadOptions {
+    ReadOptions {
+        max_record_bytes: 1_572_864,
+        chunk_bytes: chunk,
+        ..ReadOptions::default()
+    }
+}
+
+#[test]
+fn bad_input_reads_every_good_row_and_reports_every_bad_line() {
+    let path = fixtures().join("bad-input.ndjson");
+    // A large chunk, and chunks much smaller than the long lines.
+    for chunk in [8 << 20, 4096] {
+        let inputs = Inputs::discover(&[&path], &bad_input_options(chunk)).unwrap();
+        let plan = ReadPlan::all(bad_input_options(chunk));
+        let (report, batches) = read_all(&inputs, &plan).unwrap();
+        let dpe = "DeviceProcessEvents";
+        assert_eq!(
+            strings(&batches, dpe, "FileName"),
+            vec!["a", "wrongtype", "caf\u{FFFD}.exe", "big", "b", "c"],
+            "chunk {chunk}"
+        );
+        assert_eq!(
+            longs(&batches, dpe, "ProcessId"),
+            vec![Some(1), None, Some(1), Some(1), Some(1), Some(1)]
+        );
+        let cmd = strings(&batches, dpe, "ProcessCommandLine");
+        assert_eq!(cmd[3].len(), 1_000_000);
+        assert!(cmd[3].bytes().all(|c| c == b'x'));
+        let f = &report.files[0];
+        assert_eq!(f.rows.get(dpe), Some(&6));
+        let bad: Vec<(Option<u64>, &BadReason)> =
+            f.bad.iter().map(|b| (b.location.line, &b.reason)).collect();
+        assert_eq!(bad.len(), 6, "{bad:?}");
+        assert_eq!(bad[0].0, Some(2));
+        assert!(matches!(bad[0].1, BadReason::Malformed(_)), "{:?}", bad[0]);
+        assert_eq!(bad[1].0, Some(4));
+        assert!(matches!(bad[1].1, BadReason::Malformed(_)), "{:?}", bad[1]);
+        assert_eq!(
+            bad[2],
+            (
+                Some(5),
+                &BadReason::WrongType {
+                    column: "ProcessId".into(),
+                    expected: "long",
+                    found: "abc".into()
+                }
+            )
+        );
+        assert_eq!(bad[3], (Some(6), &BadReason::InvalidUtf8));
+        assert_eq!(
+            bad[4],
+            (
+                Some(9),
+                &BadReason::Oversized {
+                    len: 2_000_144,
+                    limit: 1_572_864
+                }
+            )
+        );
+        assert_eq!(bad[5].0, Some(11));
+        assert!(matches!(bad[5].1, BadReason::Unsupported(_)));
+        assert_eq!(f.errors(), 5);
+        assert_eq!(f.skipped_by_design(), 1);
+    }
+}
+
+#[test]
+fn strict_mode_stops_at_the_first_bad_line() {
+    let path = fixtures().join("bad-input.ndjson");
+    let opts = ReadOptions {
+        strict: true,
+        ..bad_input_options(1 << 20)
+    };
+    let inputs = Inputs::discover(&[&path], &opts).unwrap();
+    match read_all(&inputs, &ReadPlan::all(opts)) {
+        Err(SourceError::Strict(bad)) => {
+            assert_eq!(bad.location.line, Some(2));
+            assert!(matches!(bad.reason, BadReason::Malformed(_)));
+        }
+        other => panic!("expected a strict error, got {:?}", other.map(|r| r.0)),
+    }
+}
+
+#[test]
+fn skips_by_design_do_not_fail_strict_mode() {
+    let opts = ReadOptions {
+        strict: true,
+        ..ReadOptions::default()
+    };
+    let inputs = Inputs::discover(&[fixtures().join("streaming-eventhub.json")], &opts).unwrap();
+    let (report, _) = read_all(&inputs, &ReadPlan::all(opts)).unwrap();
+    assert_eq!(report.files[0].skipped_by_design(), 1);
+}
+
+/// Writes `n` advanced-hunting rows with FileName "f<i>" and ProcessId i.
+fn rows(range: std::ops::Range<usize>) -> String {
+    range
+        .map(|i| {
+            format!(
+                "{{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"DeviceName\":\"n\",\"ActionType\":\"ProcessCreated\",\"FileName\":\"f{i}\",\"ProcessId\":{i}}}\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn byte_ranges_split_at_line_starts_cover_every_row_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rows.ndjson");
+    std::fs::write(&path, rows(0..1000)).unwrap();
+    let len = std::fs::metadata(&path).unwrap().len();
+    let inputs = Inputs::discover(&[&path], &ReadOptions::default()).unwrap();
+    let input = &inputs.inputs[0];
+    assert!(input.splittable());
+    let plan = ReadPlan::all(ReadOptions::default());
+    // Cut points in the middle of lines, on a line start, and past a line end.
+    let cuts = [0, 1, 4567, 4568, 10_000, 33_333, len - 1, len];
+    let mut ids = Vec::new();
+    for w in cuts.windows(2) {
+        let mut batches = Vec::new();
+        let report = read_input(input, &plan, Some(w[0]..w[1]), &mut |t, b| {
+            batches.push((t, b));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(report.errors(), 0);
+        ids.extend(longs(&batches, "DeviceProcessEvents", "ProcessId"));
+    }
+    let want: Vec<Option<i64>> = (0..1000).map(Some).collect();
+    assert_eq!(ids, want);
+}
+
+#[test]
+fn resuming_from_the_returned_offset_reads_appended_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("growing.ndjson");
+    let first = rows(0..3);
+    let second = rows(3..6);
+    // The file ends in the middle of row 3.
+    let cut = 40;
+    std::fs::write(&path, format!("{first}{}", &second[..cut])).unwrap();
+    let inputs = Inputs::discover(&[&path], &ReadOptions::default()).unwrap();
+    let plan = ReadPlan::all(ReadOptions::default());
+    let mut ids = Vec::new();
+    let mut collect = |_: &'static str, b: RecordBatch| {
+        let a = b.column_by_name("ProcessId").unwrap();
+        ids.extend(a.as_any().downcast_ref::<Int64Array>().unwrap().iter());
+        Ok(())
+    };
+    let r1 = resume_input(&inputs.inputs[0], &plan, 0, &mut collect).unwrap();
+    assert_eq!(r1.next_offset, first.len() as u64);
+    assert_eq!(r1.errors(), 0);
+    // Append the rest of row 3 and two more rows, then resume.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    f.write_all(&second.as_bytes()[cut..]).unwrap();
+    drop(f);
+    let r2 = resume_input(&inputs.inputs[0], &plan, r1.next_offset, &mut collect).unwrap();
+    assert_eq!(r2.next_offset, (first.len() + second.len()) as u64);
+    assert_eq!(r2.errors(), 0);
+    // Nothing new: nothing read, same offset.
+    let r3 = resume_input(&inputs.inputs[0], &plan, r2.next_offset, &mut collect).unwrap();
+    assert_eq!(r3.next_offset, r2.next_offset);
+    assert_eq!(ids, (0..6).map(Some).collect::<Vec<_>>());
+}
+
+#[test]
+fn resuming_a_csv_export_rereads_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.csv");
+    let header = "Timestamp,DeviceName,ActionType,FileName,ProcessId\n";
+    let row = |i: usize| format!("2025-03-04T10:00:00Z,n,ProcessCreated,f{i},{i}\n");
+    std::fs::write(&path, format!("{header}{}", row(1))).unwrap();
+    let inputs = Inputs::discover(&[&path], &ReadOptions::default()).unwrap();
+    let plan = ReadPlan::all(ReadOptions::default());
+    let mut names = Vec::new();
+    let mut collect = |_: &'static str, b: RecordBatch| {
+        let a = b.column_by_name("FileName").unwrap();
+        let a = a.as_any().downcast_ref::<StringArray>().unwrap();
+        names.extend(a.iter().map(|v| v.unwrap_or_default().to_string()));
+        Ok(())
+    };
+    let r1 = resume_input(&inputs.inputs[0], &plan, 0, &mut collect).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    f.write_all(row(2).as_bytes()).unwrap();
+    drop(f);
+    resume_input(&inputs.inputs[0], &plan, r1.next_offset, &mut collect).unwrap();
+    assert_eq!(names, vec!["f1", "f2"]);
+}
+
+#[test]
+fn the_consumer_can_stop_a_read() {
+    let inputs = Inputs::discover(
+        &[fixtures().join("streaming-eventhub.json")],
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let r = inputs.read_all(&ReadPlan::all(ReadOptions::default()), &mut |_, _| {
+        Err(SourceError::Cancelled)
+    });
+    assert!(matches!(r, Err(SourceError::Cancelled)));
+}
