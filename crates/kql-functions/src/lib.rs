@@ -19,6 +19,7 @@
 
 pub mod convert;
 mod datetime;
+pub mod dynamic;
 mod logic;
 pub mod math;
 pub mod registry;

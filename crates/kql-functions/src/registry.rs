@@ -146,6 +146,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::text::FUNCTIONS,
         crate::math::FUNCTIONS,
         crate::datetime::FUNCTIONS,
+        crate::dynamic::FUNCTIONS,
     ]
     .into_iter()
     .flat_map(|s| s.iter())

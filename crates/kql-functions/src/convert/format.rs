@@ -61,7 +61,20 @@ pub fn format_datetime_nanos(nanos: i64) -> String {
     out
 }
 
+/// The form of a `datetime` inside a `dynamic` value: a JSON string with all seven
+/// fraction digits, as Kusto writes them (`"2007-01-01T00:00:00.0000000Z"` in
+/// `range-function.md`).
+pub fn format_datetime_json_text(nanos: i64) -> String {
+    let mut out = String::new();
+    write_datetime(i128::from(nanos), true, &mut out);
+    out
+}
+
 fn write_datetime_nanos(nanos: i128, out: &mut String) {
+    write_datetime(nanos, false, out);
+}
+
+fn write_datetime(nanos: i128, full_fraction: bool, out: &mut String) {
     let secs = nanos.div_euclid(1_000_000_000);
     let sub = nanos.rem_euclid(1_000_000_000);
     let dt = i64::try_from(secs)
@@ -73,7 +86,9 @@ fn write_datetime_nanos(nanos: i128, out: &mut String) {
     };
     let _ = write!(out, "{}", dt.format("%Y-%m-%dT%H:%M:%S"));
     let ticks = sub / i128::from(NANOS_PER_TICK);
-    if ticks != 0 {
+    if full_fraction {
+        let _ = write!(out, ".{ticks:07}");
+    } else if ticks != 0 {
         let digits = format!("{ticks:07}");
         let _ = write!(out, ".{}", digits.trim_end_matches('0'));
     }

@@ -15,8 +15,8 @@ mod input;
 mod parse;
 
 pub use format::{
-    format_datetime_nanos, format_real, format_timespan_nanos, scalar_to_kql_string,
-    to_kql_string_array,
+    format_datetime_json_text, format_datetime_nanos, format_real, format_timespan_nanos,
+    scalar_to_kql_string, to_kql_string_array,
 };
 pub use input::Source;
 pub(crate) use input::{EPOCH_TICKS, Value, for_each_value};

@@ -1,4 +1,6 @@
-//! String functions: `tolower`, `toupper`, `strlen`, `substring`, `strcat`, `strcat_delim`.
+//! String functions: `tolower`, `toupper`, `strlen`, `substring`, `strcat`, `strcat_delim`,
+//! `indexof`, `countof`, `split`, `replace_string`, and the regex functions of [`regex`]
+//! (`extract`, `extract_all`, `replace_regex`, `trim`, `trim_start`, `trim_end`).
 //!
 //! Arguments of other types are read through their `tostring` text (so `strcat("a", 1, 1s)`
 //! is `"a100:00:01"`, as in DOCS `strcat-delim-function.md`). Results are never null: a null
@@ -7,6 +9,11 @@
 //! Lengths and positions count characters (Unicode scalar values), not bytes: DOCS
 //! `strlen-function.md` gives `strlen("⒦⒰⒮⒯⒪")` = 5 and `strlen('Çedilla')` = 8 (the `Ç`
 //! written as `C` + combining cedilla is two characters).
+
+mod regex;
+mod search;
+
+pub use search::{countof, indexof, replace_string, split};
 
 use crate::convert::tostring_expr;
 use crate::registry::{
@@ -246,6 +253,100 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         kind: FunctionKind::Scalar,
         check: check_substring,
         lower: lower_substring,
+    },
+    Function {
+        name: "indexof",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: search::check_indexof,
+        lower: |exprs, args| {
+            Ok(search::lower(
+                "indexof",
+                search::indexof_kernel,
+                exprs,
+                args,
+            ))
+        },
+    },
+    Function {
+        name: "countof",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: search::check_countof,
+        lower: search::lower_countof,
+    },
+    Function {
+        name: "split",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: search::check_split,
+        lower: |exprs, args| Ok(search::lower("split", search::split_kernel, exprs, args)),
+    },
+    Function {
+        name: "replace_string",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |args| {
+            expect_count(args, 3, 3, "3")?;
+            Ok(ScalarType::String)
+        },
+        lower: |exprs, args| {
+            Ok(search::lower(
+                "replace_string",
+                search::replace_string_kernel,
+                exprs,
+                args,
+            ))
+        },
+    },
+    Function {
+        name: "extract",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: regex::check_extract,
+        lower: regex::lower_extract,
+    },
+    Function {
+        name: "extract_all",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: regex::check_extract_all,
+        lower: regex::lower_extract_all,
+    },
+    Function {
+        name: "replace_regex",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: regex::check_replace_regex,
+        lower: regex::lower_replace_regex,
+    },
+    Function {
+        name: "replace",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: regex::check_replace_legacy,
+        lower: regex::lower_replace_legacy,
+    },
+    Function {
+        name: "trim",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: regex::check_trim,
+        lower: |exprs, args| regex::lower_trim(exprs, args, true, true),
+    },
+    Function {
+        name: "trim_start",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: regex::check_trim,
+        lower: |exprs, args| regex::lower_trim(exprs, args, true, false),
+    },
+    Function {
+        name: "trim_end",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: regex::check_trim,
+        lower: |exprs, args| regex::lower_trim(exprs, args, false, true),
     },
 ];
 

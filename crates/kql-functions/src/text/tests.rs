@@ -151,3 +151,269 @@ fn strcat_delim_converts_with_tostring() {
     assert_eq!(texts(&out), ["1-2-A-00:00:01"]);
     assert!(call("strcat_delim", vec![lit_str("-")]).is_err());
 }
+
+fn long(v: i64) -> TArg {
+    TArg::Lit(T::Long, ScalarValue::Int64(Some(v)))
+}
+
+#[test]
+fn extract_documented_examples() {
+    // DOCS extract-function.md, first example.
+    let text = col(&[
+        Some("User: James, Email: James@example.com, Age: 29"),
+        Some("User: David, Age: 35"),
+    ]);
+    let text2 = col(&[
+        Some("User: James, Email: James@example.com, Age: 29"),
+        Some("User: David, Age: 35"),
+    ]);
+    let text3 = col(&[
+        Some("User: James, Email: James@example.com, Age: 29"),
+        Some("User: David, Age: 35"),
+    ]);
+    let (ty, out) = call("extract", vec![lit_str("User: ([^,]+)"), long(1), text]).unwrap();
+    assert_eq!(ty, T::String);
+    assert_eq!(texts(&out), ["James", "David"]);
+    let (_, out) = call("extract", vec![lit_str(r"Email: (\S+),"), long(1), text2]).unwrap();
+    assert_eq!(texts(&out), ["James@example.com", ""]);
+    let (_, out) = call("extract", vec![lit_str(r"\d+"), long(0), text3]).unwrap();
+    assert_eq!(texts(&out), ["29", "35"]);
+    // Second example: typeof(int) → 12, 7, 3.
+    let (ty, out) = call(
+        "extract",
+        vec![
+            lit_str(r"-(\d{2})-"),
+            long(1),
+            col(&[
+                Some("15-12-2024"),
+                Some("21-07-2023"),
+                Some("10-03-2022"),
+                Some("x"),
+            ]),
+            lit_str("int"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(ty, T::Int);
+    assert_eq!(
+        out.as_primitive::<arrow::datatypes::Int32Type>()
+            .iter()
+            .collect::<Vec<_>>(),
+        [Some(12), Some(7), Some(3), None]
+    );
+    // The regex must be a valid constant.
+    assert!(call("extract", vec![col(&[Some("a")]), long(0), lit_str("a")]).is_err());
+    assert!(call("extract", vec![lit_str("("), long(0), lit_str("a")]).is_err());
+}
+
+#[test]
+fn extract_all_documented_examples() {
+    let id = || lit_str("82b8be2d-dfa7-4bd1-8f63-24ad26d31449");
+    let json = |out: &ArrayRef| -> serde_json::Value {
+        serde_json::from_str(out.as_string::<i32>().value(0)).unwrap()
+    };
+    // DOCS extract-all-function.md, all four examples.
+    let (ty, out) = call("extract_all", vec![lit_str(r"([\da-f]{2})"), id()]).unwrap();
+    assert_eq!(ty, T::Dynamic);
+    assert_eq!(
+        json(&out),
+        serde_json::json!([
+            "82", "b8", "be", "2d", "df", "a7", "4b", "d1", "8f", "63", "24", "ad", "26", "d3",
+            "14", "49"
+        ])
+    );
+    let (_, out) = call("extract_all", vec![lit_str(r"(\w)(\w+)(\w)"), id()]).unwrap();
+    assert_eq!(
+        json(&out),
+        serde_json::json!([
+            ["8", "2b8be2", "d"],
+            ["d", "fa", "7"],
+            ["4", "bd", "1"],
+            ["8", "f6", "3"],
+            ["2", "4ad26d3144", "9"]
+        ])
+    );
+    let (_, out) = call(
+        "extract_all",
+        vec![
+            lit_str(r"(\w)(\w+)(\w)"),
+            TArg::Lit(T::Dynamic, ScalarValue::from("[1,3]")),
+            id(),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        json(&out),
+        serde_json::json!([["8", "d"], ["d", "7"], ["4", "1"], ["8", "3"], ["2", "9"]])
+    );
+    let (_, out) = call(
+        "extract_all",
+        vec![
+            lit_str(r"(?P<first>\w)(?P<middle>\w+)(?P<last>\w)"),
+            TArg::Lit(T::Dynamic, ScalarValue::from(r#"["first",2,"last"]"#)),
+            id(),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        json(&out),
+        serde_json::json!([
+            ["8", "2b8be2", "d"],
+            ["d", "fa", "7"],
+            ["4", "bd", "1"],
+            ["8", "f6", "3"],
+            ["2", "4ad26d3144", "9"]
+        ])
+    );
+    // No match: null. No capture group, or a missing one: rejected.
+    let (_, out) = call("extract_all", vec![lit_str(r"(\d)"), lit_str("abc")]).unwrap();
+    assert!(out.is_null(0));
+    assert!(call("extract_all", vec![lit_str(r"\d"), lit_str("1")]).is_err());
+    assert!(
+        call(
+            "extract_all",
+            vec![
+                lit_str(r"(\d)"),
+                TArg::Lit(T::Dynamic, ScalarValue::from("[2]")),
+                lit_str("1")
+            ]
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn replace_regex_and_legacy_replace() {
+    // DOCS replace-regex-function.md: 'is (\d+)' → 'was: \1'.
+    let (ty, out) = call(
+        "replace_regex",
+        vec![
+            col(&[Some("Number is 1"), Some("Number is 22")]),
+            lit_str(r"is (\d+)"),
+            lit_str(r"was: \1"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(ty, T::String);
+    assert_eq!(texts(&out), ["Number was: 1", "Number was: 22"]);
+    // The deprecated replace(regex, rewrite, text).
+    let (_, out) = call(
+        "replace",
+        vec![
+            lit_str(r"is (\d+)"),
+            lit_str(r"was: \1 $"),
+            col(&[Some("Number is 1")]),
+        ],
+    )
+    .unwrap();
+    assert_eq!(texts(&out), ["Number was: 1 $"]);
+}
+
+#[test]
+fn trims_documented_examples() {
+    // DOCS trim-function.md.
+    let (_, out) = call("trim", vec![lit_str("--"), lit_str("--https://bing.com--")]).unwrap();
+    assert_eq!(texts(&out), ["https://bing.com"]);
+    let (_, out) = call(
+        "trim",
+        vec![lit_str(r"[^\w]+"), col(&[Some("-  Te st1// $")])],
+    )
+    .unwrap();
+    assert_eq!(texts(&out), ["Te st1"]);
+    let (_, out) = call(
+        "trim",
+        vec![lit_str(r"\s+"), lit_str("    Hello, world!    ")],
+    )
+    .unwrap();
+    assert_eq!(texts(&out), ["Hello, world!"]);
+    // DOCS trim-start-function.md / trim-end-function.md.
+    let (_, out) = call(
+        "trim_start",
+        vec![lit_str(r"[^\w]+"), lit_str("-  Te st1// $")],
+    )
+    .unwrap();
+    assert_eq!(texts(&out), ["Te st1// $"]);
+    let (_, out) = call(
+        "trim_end",
+        vec![lit_str(r"[^\w]+"), lit_str("-  Te st1// $")],
+    )
+    .unwrap();
+    assert_eq!(texts(&out), ["-  Te st1"]);
+    // The pattern is removed as often as it repeats.
+    let (_, out) = call("trim", vec![lit_str("-"), lit_str("--a--")]).unwrap();
+    assert_eq!(texts(&out), ["a"]);
+}
+
+#[test]
+fn search_functions_through_the_registry() {
+    // DOCS indexof-function.md idx6: indexof(1234567, 5, 1, 4) → 4 (numbers read as text).
+    let (ty, out) = call("indexof", vec![long(1234567), long(5), long(1), long(4)]).unwrap();
+    assert_eq!(ty, T::Long);
+    assert_eq!(out.as_primitive::<Int64Type>().value(0), 4);
+    // DOCS countof-function.md, both kinds.
+    let count = |args: Vec<TArg>| {
+        call("countof", args)
+            .unwrap()
+            .1
+            .as_primitive::<Int64Type>()
+            .value(0)
+    };
+    assert_eq!(count(vec![lit_str("aaaa"), lit_str("aa")]), 3);
+    assert_eq!(
+        count(vec![lit_str("ababa"), lit_str("ab"), lit_str("normal")]),
+        2
+    );
+    assert_eq!(
+        count(vec![lit_str("ababa"), lit_str("aba"), lit_str("regex")]),
+        1
+    );
+    assert_eq!(
+        count(vec![lit_str("abcabc"), lit_str("a.c"), lit_str("regex")]),
+        2
+    );
+    assert!(
+        call(
+            "countof",
+            vec![lit_str("a"), lit_str("a"), lit_str("fuzzy")]
+        )
+        .is_err()
+    );
+    // DOCS split-function.md.
+    let split = |args: Vec<TArg>| {
+        let (ty, out) = call("split", args).unwrap();
+        assert_eq!(ty, T::Dynamic);
+        out.as_string::<i32>().value(0).to_string()
+    };
+    assert_eq!(
+        split(vec![lit_str("aa_bb"), lit_str("_")]),
+        r#"["aa","bb"]"#
+    );
+    assert_eq!(
+        split(vec![lit_str("aaa_bbb_ccc"), lit_str("_"), long(1)]),
+        r#"["bbb"]"#
+    );
+    assert_eq!(split(vec![lit_str(""), lit_str("_")]), r#"[""]"#);
+    assert_eq!(
+        split(vec![lit_str("a__b"), lit_str("_")]),
+        r#"["a","","b"]"#
+    );
+    assert_eq!(
+        split(vec![lit_str("aabbcc"), lit_str("bb")]),
+        r#"["aa","cc"]"#
+    );
+    assert_eq!(split(vec![lit_str("a_b"), lit_str("_"), long(5)]), "[]");
+    // DOCS replace-string-function.md.
+    let (_, out) = call(
+        "replace_string",
+        vec![
+            col(&[Some("A magic trick can turn a cat into a dog"), None]),
+            lit_str("cat"),
+            lit_str("hamster"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        texts(&out),
+        ["A magic trick can turn a hamster into a dog", ""]
+    );
+}
