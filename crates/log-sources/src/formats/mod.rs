@@ -23,6 +23,7 @@
 //! [`ReaderContext`].
 
 pub mod auditd;
+pub mod k8s_audit;
 pub mod defender;
 pub mod sysmon;
 
@@ -142,7 +143,7 @@ impl FormatEntry {
 /// Every streaming format kqlhunt reads, in tie-break order. Parquet is not listed: it is
 /// read by column, not fed as bytes (see [`crate::parquet_in`]).
 pub fn registry() -> &'static [FormatEntry] {
-    static REGISTRY: [FormatEntry; 8] = [
+    static REGISTRY: [FormatEntry; 9] = [
         defender::ENTRIES[0],
         defender::ENTRIES[1],
         defender::ENTRIES[2],
@@ -152,6 +153,7 @@ pub fn registry() -> &'static [FormatEntry] {
         // Linux and Kubernetes formats: add their entries here.
         sysmon::linux::ENTRY,
         auditd::ENTRY,
+        k8s_audit::ENTRY,
     ];
     &REGISTRY
 }

@@ -300,6 +300,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         include_str!("../../mappings/sysmon-linux.yaml"),
     ),
     ("auditd.yaml", include_str!("../../mappings/auditd.yaml")),
+    (
+        "k8s-audit.yaml",
+        include_str!("../../mappings/k8s-audit.yaml"),
+    ),
 ];
 
 /// A built-in mapping by source name (`sysmon-linux`, `auditd`, ...), compiled once.
