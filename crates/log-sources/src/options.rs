@@ -22,6 +22,9 @@ pub struct ReadOptions {
     pub max_reported_bad: usize,
     /// Bytes read from a file per step.
     pub chunk_bytes: usize,
+    /// Uncompressed line-oriented files at least twice this size are scanned in parallel
+    /// byte ranges of at least this size.
+    pub split_bytes: u64,
 }
 
 impl Default for ReadOptions {
@@ -33,6 +36,7 @@ impl Default for ReadOptions {
             table_hint: None,
             max_reported_bad: 1000,
             chunk_bytes: 4 * 1024 * 1024,
+            split_bytes: 16 * 1024 * 1024,
         }
     }
 }

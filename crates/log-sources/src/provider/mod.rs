@@ -1,0 +1,376 @@
+//! DataFusion integration: one [`LogTable`] provider per table over the discovered inputs.
+//!
+//! A scan reads the inputs on blocking threads and streams record batches through a
+//! bounded channel (two batches deep), so a query over gigabytes holds a few batches, never
+//! the table. The projection DataFusion pushes down is handed to the readers, which then
+//! decode only those columns. Large uncompressed line-oriented inputs are cut into byte
+//! ranges at line starts so every partition (one per core, DataFusion's
+//! `target_partitions`) has a share of the work; small inputs are dealt out whole.
+//!
+//! Row prefilter hook: [`LogTable::with_prefilter`] returns a provider whose scans drop,
+//! before parsing, records that contain none of the given literals (see
+//! [`crate::prefilter`]). The planner calls it when a query's filters imply such a set.
+//!
+//! Bad records met during scans are collected in [`LogTable::report`].
+
+use crate::error::SourceError;
+use crate::inputs::Inputs;
+use crate::options::{ReadOptions, TableRequest};
+use crate::prefilter::Prefilter;
+use crate::read::{ReadPlan, read_input};
+use crate::report::ReadReport;
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use async_trait::async_trait;
+use datafusion::catalog::{Session, TableProvider};
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::execution::TaskContext;
+use datafusion::logical_expr::{Expr, TableType};
+use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::{
+    DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties,
+    SendableRecordBatchStream,
+};
+use std::fmt;
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
+use table_schemas::TableSchema;
+
+/// Batches in flight per partition.
+const CHANNEL_DEPTH: usize = 2;
+
+/// A Sentinel table over local telemetry files.
+#[derive(Debug, Clone)]
+pub struct LogTable {
+    table: &'static TableSchema,
+    schema: SchemaRef,
+    inputs: Arc<Inputs>,
+    options: ReadOptions,
+    prefilter: Option<Arc<Prefilter>>,
+    report: Arc<Mutex<ReadReport>>,
+}
+
+impl LogTable {
+    /// The provider of `table` over `inputs`.
+    pub fn new(
+        table: &str,
+        inputs: Arc<Inputs>,
+        options: ReadOptions,
+    ) -> Result<Self, SourceError> {
+        let schema = table_schemas::builtin_table(table)
+            .ok_or_else(|| SourceError::UnknownTable(table.to_string()))?;
+        Ok(Self {
+            table: schema,
+            schema: schema.arrow_schema(),
+            inputs,
+            options,
+            prefilter: None,
+            report: Arc::new(Mutex::new(ReadReport::default())),
+        })
+    }
+
+    /// The same table, with scans that skip records containing none of `prefilter`'s
+    /// literals. It must come from the query's filters: a record the filters could accept
+    /// must contain one of the literals.
+    pub fn with_prefilter(&self, prefilter: Prefilter) -> Self {
+        Self {
+            prefilter: (!prefilter.keeps_everything()).then(|| Arc::new(prefilter)),
+            ..self.clone()
+        }
+    }
+
+    /// The table's schema (name, columns, source).
+    pub fn table(&self) -> &'static TableSchema {
+        self.table
+    }
+
+    /// What the scans so far have read: rows and bad records per file.
+    pub fn report(&self) -> ReadReport {
+        self.report.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// The partitions of a scan: each a list of (input index, byte range) units.
+    fn partitions(&self, target: usize) -> Vec<Vec<Unit>> {
+        let target = target.max(1);
+        let min_split = self.options.split_bytes.max(1);
+        let mut units: Vec<(Unit, u64)> = Vec::new();
+        for (i, input) in self.inputs.inputs.iter().enumerate() {
+            if !input.may_contain(&self.table.name) {
+                continue;
+            }
+            let size = input.size.unwrap_or(0);
+            if input.splittable() && size >= 2 * min_split && target > 1 {
+                let parts = (size / min_split).min(target as u64).max(1);
+                let step = size.div_ceil(parts);
+                let mut start = 0;
+                while start < size {
+                    let end = (start + step).min(size);
+                    units.push((
+                        Unit {
+                            input: i,
+                            range: Some(start..end),
+                        },
+                        end - start,
+                    ));
+                    start = end;
+                }
+            } else {
+                units.push((
+                    Unit {
+                        input: i,
+                        range: None,
+                    },
+                    size,
+                ));
+            }
+        }
+        let n = target.min(units.len()).max(1);
+        let mut parts: Vec<(u64, Vec<Unit>)> = vec![(0, Vec::new()); n];
+        // Largest first, each to the least loaded partition; ties by index keep it stable.
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(units[i].1));
+        for i in order {
+            let (unit, size) = units[i].clone();
+            if let Some(p) = parts.iter_mut().min_by_key(|p| p.0) {
+                p.0 += size;
+                p.1.push(unit);
+            }
+        }
+        parts
+            .into_iter()
+            .map(|(_, mut u)| {
+                u.sort_by_key(|x| (x.input, x.range.as_ref().map(|r| r.start)));
+                u
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl TableProvider for LogTable {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Base
+    }
+
+    async fn scan(
+        &self,
+        state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        _filters: &[Expr],
+        limit: Option<usize>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let projected = match projection {
+            Some(p) => Arc::new(self.schema.project(p)?),
+            None => self.schema.clone(),
+        };
+        let tables = TableRequest::table(&self.table.name, projection.cloned());
+        let plan = ReadPlan {
+            options: self.options.clone(),
+            tables: Arc::new(tables),
+            prefilter: self.prefilter.clone(),
+        };
+        let partitions = self.partitions(state.config().target_partitions());
+        let props = PlanProperties::new(
+            EquivalenceProperties::new(projected.clone()),
+            Partitioning::UnknownPartitioning(partitions.len()),
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        );
+        Ok(Arc::new(LogScanExec {
+            table: self.table,
+            schema: projected,
+            inputs: self.inputs.clone(),
+            plan,
+            partitions,
+            limit,
+            report: self.report.clone(),
+            props: Arc::new(props),
+        }))
+    }
+}
+
+/// One piece of a scan: an input, or a byte range of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Unit {
+    input: usize,
+    range: Option<Range<u64>>,
+}
+
+/// The scan of a [`LogTable`].
+#[derive(Debug)]
+pub struct LogScanExec {
+    table: &'static TableSchema,
+    schema: SchemaRef,
+    inputs: Arc<Inputs>,
+    plan: ReadPlan,
+    partitions: Vec<Vec<Unit>>,
+    limit: Option<usize>,
+    report: Arc<Mutex<ReadReport>>,
+    props: Arc<PlanProperties>,
+}
+
+impl DisplayAs for LogScanExec {
+    fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let units: usize = self.partitions.iter().map(Vec::len).sum();
+        write!(
+            f,
+            "LogScanExec: table={}, partitions={}, units={}",
+            self.table.name,
+            self.partitions.len(),
+            units
+        )?;
+        let cols: Vec<&str> = self
+            .schema
+            .fields()
+            .iter()
+            .map(|c| c.name().as_str())
+            .collect();
+        write!(f, ", projection=[{}]", cols.join(", "))?;
+        if self.plan.prefilter.is_some() {
+            f.write_str(", prefilter")?;
+        }
+        if let Some(l) = self.limit {
+            write!(f, ", limit={l}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ExecutionPlan for LogScanExec {
+    fn name(&self) -> &str {
+        "LogScanExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.props
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![]
+    }
+
+    fn apply_expressions(
+        &self,
+        _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> DfResult<TreeNodeRecursion>,
+    ) -> DfResult<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        if children.is_empty() {
+            Ok(self)
+        } else {
+            Err(DataFusionError::Internal(
+                "LogScanExec has no children".into(),
+            ))
+        }
+    }
+
+    fn execute(
+        &self,
+        partition: usize,
+        _ctx: Arc<TaskContext>,
+    ) -> DfResult<SendableRecordBatchStream> {
+        let units = self.partitions.get(partition).cloned().ok_or_else(|| {
+            DataFusionError::Internal(format!("LogScanExec has no partition {partition}"))
+        })?;
+        let (tx, rx) = tokio::sync::mpsc::channel::<DfResult<RecordBatch>>(CHANNEL_DEPTH);
+        let job = ScanJob {
+            table: self.table.name.as_str(),
+            inputs: self.inputs.clone(),
+            plan: self.plan.clone(),
+            units,
+            limit: self.limit,
+            report: self.report.clone(),
+            tx,
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(h) => {
+                h.spawn_blocking(move || job.run());
+            }
+            Err(_) => {
+                std::thread::spawn(move || job.run());
+            }
+        }
+        let stream = futures::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|item| (item, rx))
+        });
+        Ok(Box::pin(RecordBatchStreamAdapter::new(
+            self.schema.clone(),
+            stream,
+        )))
+    }
+}
+
+/// The reading side of one partition, run on a blocking thread.
+struct ScanJob {
+    table: &'static str,
+    inputs: Arc<Inputs>,
+    plan: ReadPlan,
+    units: Vec<Unit>,
+    limit: Option<usize>,
+    report: Arc<Mutex<ReadReport>>,
+    tx: tokio::sync::mpsc::Sender<DfResult<RecordBatch>>,
+}
+
+impl ScanJob {
+    fn run(self) {
+        let mut left = self.limit.unwrap_or(usize::MAX);
+        for unit in &self.units {
+            if left == 0 {
+                break;
+            }
+            let Some(input) = self.inputs.inputs.get(unit.input) else {
+                continue;
+            };
+            let tx = &self.tx;
+            let table = self.table;
+            let result = read_input(input, &self.plan, unit.range.clone(), &mut |t, batch| {
+                if t != table || left == 0 {
+                    return if left == 0 {
+                        Err(SourceError::Cancelled)
+                    } else {
+                        Ok(())
+                    };
+                }
+                let batch = if batch.num_rows() > left {
+                    batch.slice(0, left)
+                } else {
+                    batch
+                };
+                left -= batch.num_rows();
+                tx.blocking_send(Ok(batch))
+                    .map_err(|_| SourceError::Cancelled)
+            });
+            match result {
+                Ok(r) => {
+                    if let Ok(mut rep) = self.report.lock() {
+                        rep.add(r);
+                    }
+                }
+                Err(SourceError::Cancelled) if left == 0 => break,
+                // The consumer is gone: stop quietly.
+                Err(SourceError::Cancelled) => return,
+                Err(e) => {
+                    let _ = self
+                        .tx
+                        .blocking_send(Err(DataFusionError::External(Box::new(e))));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
