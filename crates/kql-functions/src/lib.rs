@@ -22,6 +22,8 @@ mod datetime;
 pub mod dynamic;
 mod logic;
 pub mod math;
+#[cfg(test)]
+mod reference_rule_tests;
 pub mod registry;
 pub mod string_ops;
 mod strings;

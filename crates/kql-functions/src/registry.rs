@@ -241,3 +241,114 @@ pub fn cast_to(expr: Expr, from: ScalarType, to: ScalarType) -> Expr {
 pub fn arg_type(args: &[Arg], index: usize) -> ScalarType {
     args.get(index).map_or(ScalarType::String, |a| a.ty)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_name_and_alias_is_unique() {
+        let mut seen = HashSet::new();
+        for name in names() {
+            assert!(seen.insert(name), "{name} is registered twice");
+        }
+    }
+
+    #[test]
+    fn the_everyday_functions_and_legacy_spellings_are_registered() {
+        let wanted = [
+            "iff",
+            "iif",
+            "case",
+            "coalesce",
+            "not",
+            "isnull",
+            "isnotnull",
+            "isempty",
+            "isnotempty",
+            "toint",
+            "tolong",
+            "toreal",
+            "todouble",
+            "todecimal",
+            "tostring",
+            "tobool",
+            "toboolean",
+            "todatetime",
+            "totimespan",
+            "toguid",
+            "tolower",
+            "toupper",
+            "strcat",
+            "strcat_delim",
+            "strlen",
+            "substring",
+            "bin",
+            "floor",
+            "bin_at",
+            "abs",
+            "round",
+            "datetime_add",
+            "startofday",
+            "startofweek",
+            "startofmonth",
+            "startofyear",
+            "endofday",
+            "endofweek",
+            "endofmonth",
+            "endofyear",
+            "parse_json",
+            "todynamic",
+            "parsejson",
+            "array_length",
+            "arraylength",
+            "bag_keys",
+            "pack_array",
+            "bag_pack",
+            "pack",
+            "set_has_element",
+            "array_concat",
+            "array_slice",
+            "array_index_of",
+            "gettype",
+            "extract",
+            "extract_all",
+            "split",
+            "replace_string",
+            "replace_regex",
+            "replace",
+            "trim",
+            "trim_start",
+            "trim_end",
+            "indexof",
+            "countof",
+            "strcat_array",
+            "todynamic_value",
+            "dynamic_get",
+            "__list_to_dynamic",
+            "__bag_merge_list",
+        ];
+        for name in wanted {
+            assert!(lookup(name).is_some(), "{name} is not registered");
+        }
+        // Aliases resolve to their canonical entry; lookups are case-sensitive.
+        assert_eq!(lookup("iif").map(|f| f.name), Some("iff"));
+        assert_eq!(lookup("todynamic").map(|f| f.name), Some("parse_json"));
+        assert_eq!(lookup("toreal").map(|f| f.name), Some("todouble"));
+        assert!(lookup("ToInt").is_none());
+        assert!(lookup("no_such_function").is_none());
+    }
+
+    #[test]
+    fn common_type_widens_numbers_only() {
+        use ScalarType::*;
+        assert_eq!(common_type(Int, Long), Some(Long));
+        assert_eq!(common_type(Long, Int), Some(Long));
+        assert_eq!(common_type(Long, Real), Some(Real));
+        assert_eq!(common_type(Int, Decimal), Some(Decimal));
+        assert_eq!(common_type(String, String), Some(String));
+        assert_eq!(common_type(String, Dynamic), None);
+        assert_eq!(common_type(DateTime, Long), None);
+    }
+}

@@ -154,3 +154,11 @@ pub(crate) fn call(name: &str, args: Vec<TArg>) -> Result<(kql_syntax::ScalarTyp
     );
     Ok((ty, out))
 }
+
+/// `expr` after DataFusion's expression simplifier (constant folding), as the optimizer
+/// runs it.
+pub(crate) fn simplify(expr: Expr) -> Result<Expr> {
+    use datafusion::logical_expr::simplify::SimplifyContext;
+    use datafusion::optimizer::simplify_expressions::ExprSimplifier;
+    ExprSimplifier::new(SimplifyContext::default()).simplify(expr)
+}

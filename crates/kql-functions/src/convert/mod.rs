@@ -1,5 +1,5 @@
 //! Conversions between KQL types: `tostring`, `toint`, `tolong`, `toreal`/`todouble`,
-//! `todecimal`, `tobool`/`toboolean`, `todatetime`, `totimespan`, `toguid`.
+//! `todecimal` (through `real`), `tobool`/`toboolean`, `todatetime`, `totimespan`, `toguid`.
 //!
 //! Every conversion accepts a value of any type and yields null when the value cannot be
 //! converted (DOCS `toint-function.md`: "Otherwise, the result is `null`"), except
@@ -224,6 +224,26 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     to_function!("todatetime", &[], ScalarType::DateTime, datetime),
     to_function!("totimespan", &["totime"], ScalarType::Timespan, timespan),
     to_function!("toguid", &[], ScalarType::Guid, guid),
+    Function {
+        name: "todecimal",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |args| check_one_any(args, ScalarType::Decimal),
+        // Through `real`: exact decimal text is rare in telemetry, and Arrow casts the
+        // double to the decimal type (18 fraction digits).
+        lower: |exprs, args| {
+            let (variant, kernel): (&'static str, crate::udf::Kernel) = if is_dynamic(args) {
+                ("dynamic", real::dynamic)
+            } else {
+                ("", real::text)
+            };
+            let real = call_kernel("todecimal", variant, DataType::Float64, true, kernel, exprs);
+            Ok(datafusion::logical_expr::cast(
+                real,
+                arrow_type(ScalarType::Decimal),
+            ))
+        },
+    },
 ];
 
 #[cfg(test)]

@@ -352,3 +352,31 @@ fn conversions_take_exactly_one_argument() {
         .is_err()
     );
 }
+
+#[test]
+fn constant_conversions_fold_when_planned() {
+    use crate::test_util::simplify;
+    use datafusion::logical_expr::{Expr, lit};
+    use datafusion::scalar::ScalarValue;
+    let e = crate::convert::tostring_expr(
+        lit(ScalarValue::DurationNanosecond(Some(NS_SECOND))),
+        T::Timespan,
+    );
+    assert_eq!(
+        simplify(e).unwrap(),
+        Expr::Literal(ScalarValue::from("00:00:01"), None)
+    );
+}
+
+#[test]
+fn todecimal_goes_through_real() {
+    let (ty, out) = call(
+        "todecimal",
+        vec![TArg::Col(T::String, strings(&[Some("1.5"), Some("x")]))],
+    )
+    .unwrap();
+    assert_eq!(ty, T::Decimal);
+    let d = out.as_primitive::<arrow::datatypes::Decimal128Type>();
+    assert_eq!(d.value(0), 15 * 10i128.pow(17));
+    assert!(d.is_null(1));
+}

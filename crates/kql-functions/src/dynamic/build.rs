@@ -111,11 +111,11 @@ pub(super) fn list_to_dynamic(args: &[ArrayRef], rows: usize) -> Result<ArrayRef
     let elements_are_dynamic = args
         .get(1)
         .and_then(|a| a.as_any().downcast_ref::<BooleanArray>())
-        .is_some_and(|b| b.is_valid(0) && b.value(0));
+        .is_some_and(|b| !b.is_empty() && b.is_valid(0) && b.value(0));
     let limit = args
         .get(2)
         .and_then(|a| a.as_any().downcast_ref::<Int64Array>())
-        .filter(|l| l.is_valid(0))
+        .filter(|l| !l.is_empty() && l.is_valid(0))
         .map_or(usize::MAX, |l| usize::try_from(l.value(0)).unwrap_or(0));
     let elements: Vec<Json> = if elements_are_dynamic {
         let mut out = Vec::with_capacity(values.len());

@@ -462,3 +462,39 @@ fn results_are_never_null_so_negation_is_exact() {
         .unwrap();
     assert!(!field.is_nullable());
 }
+
+#[test]
+fn constant_operands_fold_to_a_literal() {
+    use crate::test_util::simplify;
+    use datafusion::logical_expr::Expr;
+    use datafusion::scalar::ScalarValue;
+    let folded = |e| simplify(e).unwrap();
+    assert_eq!(
+        folded(string_predicate(
+            StringOp::Has,
+            false,
+            lit("docker exec -it x"),
+            lit("-it")
+        )),
+        Expr::Literal(ScalarValue::Boolean(Some(true)), None)
+    );
+    assert_eq!(
+        folded(list_predicate(
+            ListStringOp::HasAny,
+            false,
+            lit("bash"),
+            vec!["sh".into()]
+        )),
+        Expr::Literal(ScalarValue::Boolean(Some(false)), None)
+    );
+    // A per-row needle that happens to be constant on both sides folds too.
+    assert_eq!(
+        folded(string_predicate(
+            StringOp::Equals,
+            false,
+            lit("ABC"),
+            lit("abc").alias("n")
+        )),
+        Expr::Literal(ScalarValue::Boolean(Some(true)), None)
+    );
+}

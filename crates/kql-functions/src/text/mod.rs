@@ -1,6 +1,7 @@
 //! String functions: `tolower`, `toupper`, `strlen`, `substring`, `strcat`, `strcat_delim`,
-//! `indexof`, `countof`, `split`, `replace_string`, and the regex functions of [`regex`]
-//! (`extract`, `extract_all`, `replace_regex`, `trim`, `trim_start`, `trim_end`).
+//! `indexof`, `countof`, `split`, `replace_string`, and the regex functions (`extract`,
+//! `extract_all`, `replace_regex`, the deprecated `replace`, `trim`, `trim_start`,
+//! `trim_end`).
 //!
 //! Arguments of other types are read through their `tostring` text (so `strcat("a", 1, 1s)`
 //! is `"a100:00:01"`, as in DOCS `strcat-delim-function.md`). Results are never null: a null

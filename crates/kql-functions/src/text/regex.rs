@@ -397,7 +397,7 @@ fn extract_all_groups(args: &[Arg]) -> std::result::Result<(&str, Vec<Group>), A
 
 pub(super) fn lower_extract_all(exprs: Vec<Expr>, args: &[Arg]) -> Result<Expr> {
     let (pattern, groups) = extract_all_groups(args).map_err(plan_err)?;
-    let last = args.len() - 1;
+    let last = args.len().saturating_sub(1);
     let source = exprs
         .into_iter()
         .nth(last)
