@@ -24,6 +24,7 @@ mod catalog;
 mod error;
 mod files;
 pub mod format;
+pub mod telemetry;
 
 pub use catalog::{RegisteredTable, builtin_catalog_tables};
 pub use error::{EngineError, QueryError};
@@ -107,6 +108,30 @@ impl Engine {
         for (name, t) in builtin_catalog_tables() {
             self.tables.entry(name).or_insert(t);
         }
+    }
+
+    /// Registers user-supplied table schemas (for `check`) as empty tables; they take
+    /// precedence over built-in schemas of the same name.
+    pub fn register_schema_tables(
+        &mut self,
+        tables: &[table_schemas::TableSchema],
+    ) -> Result<(), EngineError> {
+        for t in tables {
+            let mem = datafusion::catalog::MemTable::try_new(t.arrow_schema(), vec![vec![]])
+                .map_err(|e| EngineError::Format {
+                    path: t.name.clone(),
+                    message: e.strip_backtrace(),
+                })?;
+            self.tables.insert(
+                t.name.clone(),
+                RegisteredTable {
+                    columns: t.columns.iter().map(|c| (c.name.clone(), c.ty)).collect(),
+                    provider: Arc::new(mem),
+                    nullable_strings: false,
+                },
+            );
+        }
+        Ok(())
     }
 
     /// Binds `path` (a file or folder of NDJSON, JSON, CSV or Parquet) as table `name`, with

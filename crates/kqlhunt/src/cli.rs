@@ -19,8 +19,26 @@ pub enum Command {
     Parse(QueryInput),
     /// Run a KQL query over telemetry files and print the result.
     Query(QueryArgs),
+    /// Parse and bind a query against the built-in Sentinel / Defender table schemas (and
+    /// user schema files), without data: exit 0 when valid, 2 with diagnostics when not.
+    Check(CheckArgs),
     /// Show how a query is planned: the KQL plan, DataFusion's logical and physical plans.
     Explain(QueryArgs),
+    /// List input files with their format, tables, rows and bad records.
+    Sources(crate::commands::sources::SourcesArgs),
+    /// Convert telemetry into Parquet, one folder per table.
+    Convert(crate::commands::convert::ConvertArgs),
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The query.
+    #[command(flatten)]
+    pub input: QueryInput,
+    /// A JSON schema file: {"Table": {"Column": "type", ...}, ...} (repeatable).
+    #[arg(long = "schema", value_name = "FILE")]
+    pub schemas: Vec<PathBuf>,
 }
 
 /// Arguments of `query` and `explain`.

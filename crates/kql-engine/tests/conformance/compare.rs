@@ -24,24 +24,30 @@ pub fn cell_matches(expected: &str, actual: &Cell) -> bool {
             ("1" | "true", true) | ("0" | "false", false)
         ),
         Cell::Long(n) => parse_number(&e).is_some_and(|x| x == *n as f64),
-        Cell::Real(f) => parse_number(&e).is_some_and(|x| close(x, *f, &e))
-            || (f.is_nan() && e.eq_ignore_ascii_case("nan")),
+        Cell::Real(f) => {
+            parse_number(&e).is_some_and(|x| close(x, *f, &e))
+                || (f.is_nan() && e.eq_ignore_ascii_case("nan"))
+        }
         Cell::Json(v) => json_equal(&e, v),
         Cell::Text(s) => {
             let unq = e.trim_matches('"');
             unq == s
                 || same_datetime(&e, s)
                 || same_timespan(&e, s)
-                || serde_json::from_str::<serde_json::Value>(s)
-                    .is_ok_and(|v| json_equal(&e, &v))
-                || parse_number(&e).zip(parse_number(s)).is_some_and(|(x, y)| close(x, y, &e))
+                || serde_json::from_str::<serde_json::Value>(s).is_ok_and(|v| json_equal(&e, &v))
+                || parse_number(&e)
+                    .zip(parse_number(s))
+                    .is_some_and(|(x, y)| close(x, y, &e))
         }
     }
 }
 
 fn clean(s: &str) -> String {
     let t = s.trim();
-    let t = t.strip_prefix('`').and_then(|x| x.strip_suffix('`')).unwrap_or(t);
+    let t = t
+        .strip_prefix('`')
+        .and_then(|x| x.strip_suffix('`'))
+        .unwrap_or(t);
     t.replace("<br>", "").trim().to_string()
 }
 
@@ -55,10 +61,9 @@ fn close(doc: f64, ours: f64, doc_text: &str) -> bool {
     if doc == ours {
         return true;
     }
-    let decimals = doc_text
-        .trim()
-        .split_once('.')
-        .map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count());
+    let decimals = doc_text.trim().split_once('.').map_or(0, |(_, f)| {
+        f.chars().take_while(char::is_ascii_digit).count()
+    });
     let scale = 10f64.powi(decimals.min(15) as i32);
     let rounded = (ours * scale).round() / scale;
     (rounded - doc).abs() <= 1e-9 * doc.abs().max(1.0)
@@ -76,10 +81,17 @@ fn json_equal(expected: &str, actual: &serde_json::Value) -> bool {
 fn json_values_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value as J;
     match (a, b) {
-        (J::Number(x), J::Number(y)) => x.as_f64().zip(y.as_f64()).is_some_and(|(x, y)| (x - y).abs() < 1e-9),
-        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_values_equal(a, b)),
+        (J::Number(x), J::Number(y)) => x
+            .as_f64()
+            .zip(y.as_f64())
+            .is_some_and(|(x, y)| (x - y).abs() < 1e-9),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_values_equal(a, b))
+        }
         (J::Object(x), J::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_values_equal(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_values_equal(v, w)))
         }
         (J::String(s), other) | (other, J::String(s)) if !other.is_string() => {
             // A datetime or number rendered as a string on one side.
@@ -144,7 +156,9 @@ pub fn rows_match(expected: &[Vec<String>], actual: &[Vec<Cell>], ordered: bool)
     if expected.len() != actual.len() {
         return false;
     }
-    let row_eq = |e: &Vec<String>, a: &Vec<Cell>| e.len() == a.len() && e.iter().zip(a).all(|(x, y)| cell_matches(x, y));
+    let row_eq = |e: &Vec<String>, a: &Vec<Cell>| {
+        e.len() == a.len() && e.iter().zip(a).all(|(x, y)| cell_matches(x, y))
+    };
     if ordered {
         return expected.iter().zip(actual).all(|(e, a)| row_eq(e, a));
     }
@@ -172,9 +186,15 @@ mod tests {
         assert!(cell_matches("", &Cell::Null));
         assert!(cell_matches("0.33", &Cell::Real(1.0 / 3.0)));
         assert!(!cell_matches("0.34", &Cell::Real(1.0 / 3.0)));
-        assert!(cell_matches("2020-02-02 20:02:20.0000000", &Cell::Text("2020-02-02T20:02:20Z".into())));
+        assert!(cell_matches(
+            "2020-02-02 20:02:20.0000000",
+            &Cell::Text("2020-02-02T20:02:20Z".into())
+        ));
         assert!(cell_matches("1.00:00:00", &Cell::Text("1.00:00:00".into())));
-        assert!(cell_matches("`{\"a\": [1, 2]}`", &Cell::Json(serde_json::json!({"a": [1, 2]}))));
+        assert!(cell_matches(
+            "`{\"a\": [1, 2]}`",
+            &Cell::Json(serde_json::json!({"a": [1, 2]}))
+        ));
         assert!(!cell_matches("2", &Cell::Long(3)));
     }
 }

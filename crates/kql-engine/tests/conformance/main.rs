@@ -11,7 +11,7 @@
 mod compare;
 
 use compare::rows_match;
-use kql_engine::format::{cell, Cell};
+use kql_engine::format::{Cell, cell};
 use kql_engine::{Engine, QueryError, QueryOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -48,8 +48,12 @@ fn known_path() -> PathBuf {
 /// Examples whose output depends on the clock or randomness cannot be compared.
 fn nondeterministic(e: &Example) -> bool {
     let q = e.query.to_ascii_lowercase();
-    e.notes.iter().any(|n| n.to_ascii_lowercase().contains("nondeterministic"))
-        || ["now(", "ago(", "rand(", "new_guid(", "current_"].iter().any(|f| q.contains(f))
+    e.notes
+        .iter()
+        .any(|n| n.to_ascii_lowercase().contains("nondeterministic"))
+        || ["now(", "ago(", "rand(", "new_guid(", "current_"]
+            .iter()
+            .any(|f| q.contains(f))
 }
 
 /// Tabular operators and function names a query uses (by token scan), for the report.
@@ -81,7 +85,9 @@ fn features(query: &str) -> (BTreeSet<String>, BTreeSet<String>) {
         }
         if c.is_alphabetic() || c == '_' {
             let start = i;
-            while i < bytes.len() && (bytes[i].is_alphanumeric() || bytes[i] == '_' || bytes[i] == '-') {
+            while i < bytes.len()
+                && (bytes[i].is_alphanumeric() || bytes[i] == '_' || bytes[i] == '-')
+            {
                 i += 1;
             }
             let word: String = bytes[start..i].iter().collect();
@@ -110,18 +116,36 @@ fn features(query: &str) -> (BTreeSet<String>, BTreeSet<String>) {
 
 fn ends_ordered(query: &str) -> bool {
     let last = query.rsplit('|').next().unwrap_or("").trim_start();
-    ["sort ", "order ", "top ", "sort\n", "order\n"].iter().any(|p| last.starts_with(p))
+    ["sort ", "order ", "top ", "sort\n", "order\n"]
+        .iter()
+        .any(|p| last.starts_with(p))
 }
 
 async fn run_one(engine: &Engine, e: &Example) -> Result<(), String> {
-    let planned = engine.plan(&e.query, &QueryOptions::at(0)).map_err(|err| reason(&err))?;
-    let batches = match tokio::time::timeout(Duration::from_secs(20), engine.collect(&planned)).await {
-        Ok(r) => r.map_err(|err| reason(&err))?,
-        Err(_) => return Err("timed out after 20 s".into()),
-    };
-    let names: Vec<&str> = planned.bound.columns.iter().map(|c| c.name.as_str()).collect();
-    if names != e.expected_columns.iter().map(String::as_str).collect::<Vec<_>>() {
-        return Err(format!("columns differ: expected {:?}, got {:?}", e.expected_columns, names));
+    let planned = engine
+        .plan(&e.query, &QueryOptions::at(0))
+        .map_err(|err| reason(&err))?;
+    let batches =
+        match tokio::time::timeout(Duration::from_secs(20), engine.collect(&planned)).await {
+            Ok(r) => r.map_err(|err| reason(&err))?,
+            Err(_) => return Err("timed out after 20 s".into()),
+        };
+    let names: Vec<&str> = planned
+        .bound
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    if names
+        != e.expected_columns
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    {
+        return Err(format!(
+            "columns differ: expected {:?}, got {:?}",
+            e.expected_columns, names
+        ));
     }
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     for b in &batches {
@@ -138,7 +162,11 @@ async fn run_one(engine: &Engine, e: &Example) -> Result<(), String> {
     if rows_match(&e.expected_rows, &rows, ends_ordered(&e.query)) {
         Ok(())
     } else {
-        let shown: Vec<Vec<String>> = rows.iter().take(5).map(|r| r.iter().map(Cell::to_text).collect()).collect();
+        let shown: Vec<Vec<String>> = rows
+            .iter()
+            .take(5)
+            .map(|r| r.iter().map(Cell::to_text).collect())
+            .collect();
         Err(format!(
             "wrong result: expected {} row(s) {:?}, got {} row(s) {:?}",
             e.expected_rows.len(),
@@ -166,7 +194,10 @@ async fn documentation_examples() {
         return;
     };
     let bless = std::env::var_os("KQLHUNT_BLESS").is_some();
-    let examples: Vec<Example> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let examples: Vec<Example> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
     let engine = Engine::new();
     let mut results: Vec<(String, Result<(), String>, BTreeSet<String>)> = Vec::new();
     let mut skipped = 0;
@@ -175,7 +206,11 @@ async fn documentation_examples() {
             skipped += 1;
             continue;
         }
-        let key = format!("{}:{}", e.page.trim_start_matches("data-explorer/kusto/query/"), e.line);
+        let key = format!(
+            "{}:{}",
+            e.page.trim_start_matches("data-explorer/kusto/query/"),
+            e.line
+        );
         let (ops, funcs) = features(&e.query);
         let tags: BTreeSet<String> = ops
             .into_iter()
@@ -188,19 +223,28 @@ async fn documentation_examples() {
     let total = results.len();
     let passed = results.iter().filter(|r| r.1.is_ok()).count();
     let rate = passed as f64 / total.max(1) as f64;
-    eprintln!("KQL documentation examples: {passed}/{total} pass ({:.1}%), {skipped} skipped", rate * 100.0);
+    eprintln!(
+        "KQL documentation examples: {passed}/{total} pass ({:.1}%), {skipped} skipped",
+        rate * 100.0
+    );
 
     let failing: BTreeMap<&str, &str> = results
         .iter()
         .filter_map(|(k, r, _)| r.as_ref().err().map(|why| (k.as_str(), why.as_str())))
         .collect();
     if bless {
-        let mut list = String::from("# Documentation examples kqlhunt does not pass yet, with the reason.\n# Regenerate with KQLHUNT_BLESS=1 cargo test -p kql-engine --test conformance\n");
+        let mut list = String::from(
+            "# Documentation examples kqlhunt does not pass yet, with the reason.\n# Regenerate with KQLHUNT_BLESS=1 cargo test -p kql-engine --test conformance\n",
+        );
         for (k, why) in &failing {
             let _ = writeln!(list, "{k}\t{}", why.replace(['\n', '\t'], " "));
         }
         std::fs::write(known_path(), list).unwrap();
-        std::fs::write(manifest().join("../../docs/conformance.md"), report(&results, passed, total, skipped)).unwrap();
+        std::fs::write(
+            manifest().join("../../docs/conformance.md"),
+            report(&results, passed, total, skipped),
+        )
+        .unwrap();
         return;
     }
     let known_text = std::fs::read_to_string(known_path()).unwrap_or_default();
@@ -219,16 +263,28 @@ async fn documentation_examples() {
         .filter(|(k, r, _)| r.is_ok() && known.contains(k.as_str()))
         .map(|(k, _, _)| k.as_str())
         .collect();
-    assert!(new_failures.is_empty(), "examples that fail and are not known failures:\n{}", new_failures.join("\n"));
+    assert!(
+        new_failures.is_empty(),
+        "examples that fail and are not known failures:\n{}",
+        new_failures.join("\n")
+    );
     assert!(
         now_passing.is_empty(),
         "examples listed as failing now pass; re-bless the list (KQLHUNT_BLESS=1):\n{}",
         now_passing.join("\n")
     );
-    assert!(rate >= MIN_PASS_RATE, "pass rate {rate:.3} fell below {MIN_PASS_RATE}");
+    assert!(
+        rate >= MIN_PASS_RATE,
+        "pass rate {rate:.3} fell below {MIN_PASS_RATE}"
+    );
 }
 
-fn report(results: &[(String, Result<(), String>, BTreeSet<String>)], passed: usize, total: usize, skipped: usize) -> String {
+fn report(
+    results: &[(String, Result<(), String>, BTreeSet<String>)],
+    passed: usize,
+    total: usize,
+    skipped: usize,
+) -> String {
     let mut by_tag: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (_, r, tags) in results {
         for t in tags {
@@ -251,7 +307,10 @@ fn report(results: &[(String, Result<(), String>, BTreeSet<String>)], passed: us
         passed as f64 * 100.0 / total.max(1) as f64
     );
     for (title, prefix) in [("Operators", "op "), ("Functions", "fn ")] {
-        let _ = writeln!(out, "## {title}\n\n| name | pass | examples |\n|---|---|---|");
+        let _ = writeln!(
+            out,
+            "## {title}\n\n| name | pass | examples |\n|---|---|---|"
+        );
         for (tag, (p, n)) in &by_tag {
             if let Some(name) = tag.strip_prefix(prefix) {
                 let _ = writeln!(out, "| `{name}` | {p} | {n} |");

@@ -672,10 +672,12 @@ fn key_default_name(e: &Expr, index: usize) -> String {
 fn aggregate_default_name(e: &Expr, index: usize) -> String {
     match &e.kind {
         ExprKind::Call(c) => {
+            // Kusto names list/set/bag aggregates after their result, not the function.
             let f = match c.name.name.as_str() {
-                "makeset" => "make_set",
-                "makelist" => "make_list",
-                "any" => "take_any",
+                "makeset" | "make_set" | "make_set_if" => "set",
+                "makelist" | "make_list" | "make_list_if" | "make_list_with_nulls" => "list",
+                "make_bag" | "make_bag_if" => "bag",
+                "any" | "take_any" => "any",
                 other => other,
             };
             match c.args.first().map(|a| &a.value.kind) {

@@ -53,7 +53,8 @@ impl Binder<'_> {
         let mut args = Vec::with_capacity(call.args.len());
         let mut spans = Vec::with_capacity(call.args.len());
         for a in &call.args {
-            args.push(self.bind_scalar(&a.value, input)?);
+            let v = self.bind_scalar(&a.value, input)?;
+            args.push(self.fold(v));
             spans.push(a.value.span);
         }
         self.apply_registry(f, args, &spans, call.span)

@@ -3,6 +3,7 @@
 use super::{BResult, Binder, E_BAD_LITERAL, E_KIND, E_MEMBER, E_NOT_BOOL};
 use crate::bound::{Scalar, Tab};
 use crate::literal;
+use datafusion::common::tree_node::TreeNode;
 use datafusion::logical_expr::{Expr as DfExpr, lit};
 use datafusion::scalar::ScalarValue;
 use kql_diagnostics::Diagnostic;
@@ -129,6 +130,43 @@ impl Binder<'_> {
             }
         }
         self.call_registry("dynamic_get", args, e.span)
+    }
+
+    /// Evaluates a column-free expression at plan time (DataFusion's constant evaluator
+    /// runs casts, arithmetic and immutable UDFs on literals), so that `-5`, `1d * 2` or
+    /// `strcat("a", "b")` can be used where a constant is required.
+    pub fn fold(&mut self, s: Scalar) -> Scalar {
+        if s.constant.is_some() {
+            return s;
+        }
+        let mut has_column = false;
+        let _ = s.expr.apply(|e| {
+            if matches!(
+                e,
+                DfExpr::Column(_)
+                    | DfExpr::ScalarSubquery(_)
+                    | DfExpr::AggregateFunction(_)
+                    | DfExpr::WindowFunction(_)
+            ) {
+                has_column = true;
+                return Ok(datafusion::common::tree_node::TreeNodeRecursion::Stop);
+            }
+            Ok(datafusion::common::tree_node::TreeNodeRecursion::Continue)
+        });
+        if has_column {
+            return s;
+        }
+        let simplifier = datafusion::optimizer::simplify_expressions::ExprSimplifier::new(
+            datafusion::logical_expr::simplify::SimplifyContext::default(),
+        );
+        match simplifier.simplify(s.expr.clone()) {
+            Ok(DfExpr::Literal(v, _)) => {
+                let mut out = Scalar::constant(v, s.ty);
+                out.nullable = out.nullable && s.nullable;
+                out
+            }
+            _ => s,
+        }
     }
 
     /// A `string` literal.

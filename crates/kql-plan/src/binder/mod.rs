@@ -37,6 +37,9 @@ pub(crate) enum Binding {
     Tabular(Tab),
     /// A user function, expanded at each call with its arguments.
     Function(Rc<FunctionDef>, Rc<Scope>),
+    /// A `let` whose value failed to bind (already reported): uses of it report nothing
+    /// more, so one mistake does not cascade into "unknown name" errors.
+    Failed,
 }
 
 /// Names visible at a point of the query, innermost last.
@@ -178,18 +181,31 @@ impl<'a> Binder<'a> {
     }
 
     pub fn bind_let(&mut self, l: &LetStmt) -> BResult<()> {
-        let binding = match &l.value {
+        let result = self.bind_let_value(l);
+        match result {
+            Ok(binding) => {
+                self.define(&l.name.name, binding);
+                Ok(())
+            }
+            Err(e) => {
+                self.define(&l.name.name, Binding::Failed);
+                Err(e)
+            }
+        }
+    }
+
+    fn bind_let_value(&mut self, l: &LetStmt) -> BResult<Binding> {
+        Ok(match &l.value {
             LetValue::Function(f) => Binding::Function(Rc::new(f.clone()), self.scope.clone()),
             LetValue::Expr(e) => {
                 if self.is_tabular(e) {
                     Binding::Tabular(self.bind_tabular(e)?)
                 } else {
-                    Binding::Scalar(self.bind_scalar_no_input(e)?)
+                    let v = self.bind_scalar_no_input(e)?;
+                    Binding::Scalar(self.fold(v))
                 }
             }
-        };
-        self.define(&l.name.name, binding);
-        Ok(())
+        })
     }
 
     fn bind_query_parameter(&mut self, p: &kql_syntax::Param) -> BResult<()> {
@@ -248,7 +264,7 @@ impl<'a> Binder<'a> {
             | ExprKind::ImplicitInput => true,
             ExprKind::Paren(inner) => self.is_tabular(inner),
             ExprKind::Name(id) => match self.scope.get(&id.name) {
-                Some(Binding::Tabular(_)) => true,
+                Some(Binding::Tabular(_)) | Some(Binding::Failed) => true,
                 Some(Binding::Scalar(_)) => false,
                 Some(Binding::Function(f, _)) => f.params.is_empty() && self.is_tabular(&f.result),
                 None => self.catalog.table(&id.name).is_some(),

@@ -20,6 +20,7 @@ impl Binder<'_> {
         }
         match self.scope.get(&id.name).cloned() {
             Some(Binding::Scalar(s)) => return Ok(s),
+            Some(Binding::Failed) => return Err(super::Reported),
             Some(Binding::Tabular(_)) => {
                 return Err(self.error(
                     Diagnostic::error(

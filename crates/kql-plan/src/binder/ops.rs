@@ -346,6 +346,47 @@ impl Binder<'_> {
             let r = self.convert(r, to, rspan)?;
             return Ok((l, r));
         }
+        // A string compared with a number is read as that number (`ResultType == 0` over a
+        // string column, `EventID in ("4624")` over an int column), as Kusto does.
+        if lt == T::String && is_number(rt) {
+            let to = if is_integer(rt) { T::Long } else { rt };
+            let l = self.call_registry(
+                if to == T::Long { "tolong" } else { "toreal" },
+                vec![l],
+                lspan,
+            )?;
+            let r = self.convert(r, to, rspan)?;
+            return Ok((l, r));
+        }
+        if rt == T::String && is_number(lt) {
+            let to = if is_integer(lt) { T::Long } else { lt };
+            let r = self.call_registry(
+                if to == T::Long { "tolong" } else { "toreal" },
+                vec![r],
+                rspan,
+            )?;
+            let l = self.convert(l, to, lspan)?;
+            return Ok((l, r));
+        }
+        // bool against a number compares as 0/1.
+        if (lt == T::Bool && is_number(rt)) || (rt == T::Bool && is_number(lt)) {
+            let le = self.cast_to(l.expr, lt, T::Long);
+            let re = self.cast_to(r.expr, rt, T::Long);
+            return Ok((
+                Scalar {
+                    expr: le,
+                    ty: T::Long,
+                    constant: None,
+                    nullable: l.nullable,
+                },
+                Scalar {
+                    expr: re,
+                    ty: T::Long,
+                    constant: None,
+                    nullable: r.nullable,
+                },
+            ));
+        }
         if matches!((lt, rt), (T::Guid, T::String) | (T::String, T::Guid)) {
             // A guid compares with its canonical text.
             return Ok((Scalar { ty: T::String, ..l }, Scalar { ty: T::String, ..r }));

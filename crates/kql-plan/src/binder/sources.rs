@@ -16,6 +16,7 @@ impl Binder<'_> {
     pub fn bind_table_name(&mut self, id: &Ident) -> BResult<Tab> {
         match self.scope.get(&id.name).cloned() {
             Some(Binding::Tabular(t)) => return Ok(t),
+            Some(Binding::Failed) => return Err(super::Reported),
             Some(Binding::Function(f, scope)) if f.params.is_empty() => {
                 let call = Call {
                     name: id.clone(),
@@ -221,6 +222,7 @@ impl Binder<'_> {
             let mut row = Vec::with_capacity(columns.len());
             for (v, c) in chunk.iter().zip(columns) {
                 let s = self.bind_scalar_no_input(v)?;
+                let s = self.fold(s);
                 row.push(self.constant_for_column(s, c.ty, v.span)?);
             }
             rows.push(row);
@@ -357,8 +359,11 @@ impl Binder<'_> {
         span: Span,
     ) -> BResult<Tab> {
         let f = self.bind_scalar_no_input(from)?;
+        let f = self.fold(f);
         let t = self.bind_scalar_no_input(to)?;
+        let t = self.fold(t);
         let s = self.bind_scalar_no_input(step)?;
+        let s = self.fold(s);
         let (Some(fv), Some(tv), Some(sv)) = (&f.constant, &t.constant, &s.constant) else {
             return Err(self.error(Diagnostic::error(
                 E_NOT_CONSTANT,

@@ -162,6 +162,7 @@ impl Binder<'_> {
     /// A non-negative integer constant (`take 10`, `top 5 by ...`).
     pub fn constant_count(&mut self, e: &Expr, what: &str) -> BResult<usize> {
         let v = self.bind_scalar_no_input(e)?;
+        let v = self.fold(v);
         match v.constant {
             Some(ScalarValue::Int64(Some(n))) if n >= 0 => {
                 Ok(usize::try_from(n).unwrap_or(usize::MAX))

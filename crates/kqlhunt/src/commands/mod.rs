@@ -1,8 +1,11 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod check;
+pub(crate) mod convert;
 mod explain;
 mod parse;
 mod query;
+pub(crate) mod sources;
 
 use crate::cli::{Cli, Command, QueryInput};
 use anyhow::Context as _;
@@ -14,7 +17,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Parse(input) => parse::run(&input),
         Command::Query(args) => query::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Sources(args) => sources::run(&args),
+        Command::Convert(args) => convert::run(&args),
     }
 }
 
@@ -86,18 +92,57 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Registers telemetry input paths (files, folders, `-`) as Sentinel tables.
+/// Registers telemetry input paths (files, folders, `-`) as Sentinel tables, printing a
+/// one-line read summary and bad-record reports to stderr.
 pub(crate) fn register_inputs(
-    _engine: &mut kql_engine::Engine,
+    engine: &mut kql_engine::Engine,
     paths: &[String],
-    _strict: bool,
+    strict: bool,
 ) -> anyhow::Result<()> {
-    if !paths.is_empty() {
-        anyhow::bail!(
-            "reading telemetry paths directly is not available yet; use --table NAME=PATH"
-        );
+    if paths.is_empty() {
+        return Ok(());
     }
+    let options = log_sources::ReadOptions {
+        strict,
+        ..Default::default()
+    };
+    let t = kql_engine::telemetry::load(paths, &options)?;
+    report_read(&t.report);
+    engine.register_telemetry(&t)?;
+    // Tables a rule names but the inputs do not hold still bind (and are empty).
+    engine.register_builtin_empty_tables();
     Ok(())
+}
+
+/// The read summary: rows per table and bad records, each with where and why.
+pub(crate) fn report_read(report: &log_sources::ReadReport) {
+    for f in &report.files {
+        for b in &f.bad {
+            eprintln!("warning: {b}");
+        }
+        let shown = f.bad.len() as u64;
+        if f.bad_total() > shown {
+            eprintln!(
+                "warning: {}: {} more bad records not shown",
+                f.file,
+                f.bad_total() - shown
+            );
+        }
+    }
+    let rows = report.rows();
+    let per_table: Vec<String> = rows.iter().map(|(t, n)| format!("{t}={n}")).collect();
+    let bad: u64 = report.files.iter().map(|f| f.bad_total()).sum();
+    eprintln!(
+        "read {} file(s): {} row(s) ({}), {} bad record(s)",
+        report.files.len(),
+        rows.values().sum::<u64>(),
+        if per_table.is_empty() {
+            "no tables".to_string()
+        } else {
+            per_table.join(", ")
+        },
+        bad
+    );
 }
 
 /// Renders diagnostics for stderr, in colour when stderr is a terminal.

@@ -5,7 +5,7 @@ use crate::cli::QueryArgs;
 use anyhow::Context as _;
 use futures::StreamExt as _;
 use kql_engine::format::{CsvWriter, JsonlWriter, OutputFormat, ResultWriter, TableWriter};
-use kql_engine::{Engine, QueryError, QueryOptions};
+use kql_engine::{Engine, QueryError};
 use std::process::ExitCode;
 
 pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
