@@ -8,6 +8,7 @@
 
 pub mod builder;
 pub mod compress;
+pub mod convert;
 pub mod error;
 pub mod format;
 pub mod formats;
@@ -30,6 +31,7 @@ mod test_support;
 
 pub use builder::TableBuilder;
 pub use compress::Compression;
+pub use convert::{ConvertReport, Written, convert};
 pub use error::SourceError;
 pub use format::{EventSink, FormatReader};
 pub use inputs::{Input, InputKind, Inputs};
