@@ -28,10 +28,6 @@ pub enum Command {
     Sources(crate::commands::sources::SourcesArgs),
     /// Convert telemetry into Parquet, one folder per table.
     Convert(crate::commands::convert::ConvertArgs),
-    /// List input files with their format, tables, rows and bad records.
-    Sources(crate::commands::sources::SourcesArgs),
-    /// Convert telemetry into Parquet, one folder per table.
-    Convert(crate::commands::convert::ConvertArgs),
 }
 
 /// Arguments of `check`.

@@ -2,11 +2,9 @@
 
 mod check;
 pub(crate) mod convert;
-pub(crate) mod convert;
 mod explain;
 mod parse;
 mod query;
-pub(crate) mod sources;
 pub(crate) mod sources;
 
 use crate::cli::{Cli, Command, QueryInput};
@@ -21,8 +19,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(args) => query::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
-        Command::Sources(args) => sources::run(&args),
-        Command::Convert(args) => convert::run(&args),
         Command::Sources(args) => sources::run(&args),
         Command::Convert(args) => convert::run(&args),
     }
