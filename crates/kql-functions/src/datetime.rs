@@ -12,8 +12,8 @@ use crate::registry::{
     expect_type,
 };
 use crate::strings::string_arg;
-use crate::udf::{arg, call_kernel, downcast};
-use arrow::array::{Array, ArrayRef, Int64Array, TimestampNanosecondArray};
+use crate::udf::{arg, call_kernel, downcast, opt_arg, value_at};
+use arrow::array::{ArrayRef, Int64Array, TimestampNanosecondArray};
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime};
 use datafusion::error::Result;
 use datafusion::logical_expr::Expr;
@@ -144,16 +144,6 @@ fn timestamps(values: impl Iterator<Item = Option<i64>>) -> ArrayRef {
     )
 }
 
-#[inline]
-fn get_ts(a: &TimestampNanosecondArray, i: usize) -> Option<i64> {
-    a.is_valid(i).then(|| a.value(i))
-}
-
-#[inline]
-fn get_long(a: &Int64Array, i: usize) -> Option<i64> {
-    a.is_valid(i).then(|| a.value(i))
-}
-
 fn datetime_add_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let period = string_arg(args, 0)?;
     let amount = downcast::<Int64Array>(arg(args, 1)?.as_ref())?;
@@ -161,8 +151,8 @@ fn datetime_add_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     Ok(timestamps((0..rows).map(|i| {
         datetime_add(
             Period::parse(period.get(i))?,
-            get_long(amount, i)?,
-            get_ts(date, i)?,
+            value_at(amount, i)?,
+            value_at(date, i)?,
         )
     })))
 }
@@ -170,14 +160,11 @@ fn datetime_add_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 /// `startof*` / `endof*` kernels: the date, then an optional offset.
 fn boundary_kernel(args: &[ArrayRef], rows: usize, period: Period, end: bool) -> Result<ArrayRef> {
     let date = downcast::<TimestampNanosecondArray>(arg(args, 0)?.as_ref())?;
-    let offset = match args.get(1) {
-        Some(a) => Some(downcast::<Int64Array>(a.as_ref())?),
-        None => None,
-    };
+    let offset = opt_arg::<Int64Array>(args, 1)?;
     Ok(timestamps((0..rows).map(|i| {
-        let ns = get_ts(date, i)?;
+        let ns = value_at(date, i)?;
         let off = match offset {
-            Some(o) => get_long(o, i)?,
+            Some(o) => value_at(o, i)?,
             None => 0,
         };
         if end {

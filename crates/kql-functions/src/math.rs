@@ -14,12 +14,11 @@ use crate::registry::{
     Arg, ArgError, CheckResult, Function, FunctionKind, arg_type, cast_to, common_type,
     expect_count, is_numeric,
 };
-use crate::udf::{arg, call_kernel, downcast};
+use crate::udf::{arg, call_kernel, downcast, opt_arg, value_at};
 use arrow::array::{
-    Array, ArrayRef, DurationNanosecondArray, Float64Array, Int64Array, PrimitiveArray,
-    TimestampNanosecondArray,
+    Array, ArrayRef, DurationNanosecondArray, Float64Array, Int64Array, TimestampNanosecondArray,
 };
-use arrow::datatypes::{ArrowPrimitiveType, DataType};
+use arrow::datatypes::DataType;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::{Expr, cast, lit};
 use kql_syntax::ScalarType;
@@ -143,18 +142,17 @@ fn bin_i128(value: i128, size: i128, fixed: i128) -> Option<i128> {
 
 fn bin_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let (value, size) = (arg(args, 0)?, arg(args, 1)?);
-    let fixed = args.get(2);
     match value.data_type() {
         DataType::Float64 => {
             let (v, s) = (
                 downcast::<Float64Array>(value.as_ref())?,
                 downcast::<Float64Array>(size.as_ref())?,
             );
-            let f = fixed_of::<Float64Array>(fixed)?;
+            let f = opt_arg::<Float64Array>(args, 2)?;
             let out: Float64Array = (0..rows)
                 .map(|i| {
-                    let (v, s) = (get(v, i)?, get(s, i)?);
-                    let f = f.map_or(Some(0.0), |f| get(f, i))?;
+                    let (v, s) = (value_at(v, i)?, value_at(s, i)?);
+                    let f = f.map_or(Some(0.0), |f| value_at(f, i))?;
                     (s > 0.0).then(|| f + ((v - f) / s).floor() * s)
                 })
                 .collect();
@@ -165,11 +163,11 @@ fn bin_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
                 downcast::<Int64Array>(value.as_ref())?,
                 downcast::<Int64Array>(size.as_ref())?,
             );
-            let f = fixed_of::<Int64Array>(fixed)?;
+            let f = opt_arg::<Int64Array>(args, 2)?;
             let out: Int64Array = (0..rows)
                 .map(|i| {
-                    let f = f.map_or(Some(0), |f| get(f, i))?;
-                    let r = bin_i128(get(v, i)?.into(), get(s, i)?.into(), f.into())?;
+                    let f = f.map_or(Some(0), |f| value_at(f, i))?;
+                    let r = bin_i128(value_at(v, i)?.into(), value_at(s, i)?.into(), f.into())?;
                     i64::try_from(r).ok()
                 })
                 .collect();
@@ -178,14 +176,14 @@ fn bin_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         DataType::Timestamp(..) => {
             let v = downcast::<TimestampNanosecondArray>(value.as_ref())?;
             let s = downcast::<DurationNanosecondArray>(size.as_ref())?;
-            let f = fixed_of::<TimestampNanosecondArray>(fixed)?;
+            let f = opt_arg::<TimestampNanosecondArray>(args, 2)?;
             let out: TimestampNanosecondArray = (0..rows)
                 .map(|i| {
                     let f = match f {
-                        Some(f) => i128::from(get(f, i)?),
+                        Some(f) => i128::from(value_at(f, i)?),
                         None => DATETIME_ORIGIN_NS,
                     };
-                    let r = bin_i128(get(v, i)?.into(), get(s, i)?.into(), f)?;
+                    let r = bin_i128(value_at(v, i)?.into(), value_at(s, i)?.into(), f)?;
                     i64::try_from(r).ok()
                 })
                 .collect();
@@ -194,11 +192,11 @@ fn bin_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         DataType::Duration(_) => {
             let v = downcast::<DurationNanosecondArray>(value.as_ref())?;
             let s = downcast::<DurationNanosecondArray>(size.as_ref())?;
-            let f = fixed_of::<DurationNanosecondArray>(fixed)?;
+            let f = opt_arg::<DurationNanosecondArray>(args, 2)?;
             let out: DurationNanosecondArray = (0..rows)
                 .map(|i| {
-                    let f = f.map_or(Some(0), |f| get(f, i))?;
-                    let r = bin_i128(get(v, i)?.into(), get(s, i)?.into(), f.into())?;
+                    let f = f.map_or(Some(0), |f| value_at(f, i))?;
+                    let r = bin_i128(value_at(v, i)?.into(), value_at(s, i)?.into(), f.into())?;
                     i64::try_from(r).ok()
                 })
                 .collect();
@@ -206,16 +204,6 @@ fn bin_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         }
         other => Err(DataFusionError::Internal(format!("bin of {other}"))),
     }
-}
-
-/// The optional fixed point of `bin_at`, as the same array type as the value.
-fn fixed_of<T: 'static>(fixed: Option<&ArrayRef>) -> Result<Option<&T>> {
-    fixed.map(|f| downcast::<T>(f.as_ref())).transpose()
-}
-
-#[inline]
-fn get<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>, i: usize) -> Option<T::Native> {
-    a.is_valid(i).then(|| a.value(i))
 }
 
 /// `round(x, digits)`: half away from zero (DOCS `round-function.md`: `round(2.15, 1)` is
@@ -302,13 +290,13 @@ fn round_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     );
     if let Some(v) = value.as_any().downcast_ref::<Float64Array>() {
         let out: Float64Array = (0..rows)
-            .map(|i| Some(round_real(get(v, i)?, get(digits, i)?)))
+            .map(|i| Some(round_real(value_at(v, i)?, value_at(digits, i)?)))
             .collect();
         return Ok(Arc::new(out));
     }
     let v = downcast::<Int64Array>(value.as_ref())?;
     let out: Int64Array = (0..rows)
-        .map(|i| round_long(get(v, i)?, get(digits, i)?))
+        .map(|i| round_long(value_at(v, i)?, value_at(digits, i)?))
         .collect();
     Ok(Arc::new(out))
 }
@@ -347,7 +335,7 @@ fn abs_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
             let v = downcast::<Float64Array>(value.as_ref())?;
             Arc::new(
                 (0..rows)
-                    .map(|i| get(v, i).map(f64::abs))
+                    .map(|i| value_at(v, i).map(f64::abs))
                     .collect::<Float64Array>(),
             )
         }
@@ -355,7 +343,7 @@ fn abs_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
             let v = downcast::<DurationNanosecondArray>(value.as_ref())?;
             Arc::new(
                 (0..rows)
-                    .map(|i| get(v, i)?.checked_abs())
+                    .map(|i| value_at(v, i)?.checked_abs())
                     .collect::<DurationNanosecondArray>(),
             )
         }
@@ -363,7 +351,7 @@ fn abs_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
             let v = downcast::<Int64Array>(value.as_ref())?;
             Arc::new(
                 (0..rows)
-                    .map(|i| get(v, i)?.checked_abs())
+                    .map(|i| value_at(v, i)?.checked_abs())
                     .collect::<Int64Array>(),
             )
         }

@@ -6,8 +6,8 @@
 //! constant folding works. Functions that carry compiled state (a regex, a needle list) have
 //! their own UDF types instead.
 
-use arrow::array::{Array, ArrayRef};
-use arrow::datatypes::{DataType, Field, FieldRef};
+use arrow::array::{Array, ArrayRef, Int64Array, PrimitiveArray};
+use arrow::datatypes::{ArrowPrimitiveType, DataType, Field, FieldRef};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
@@ -141,4 +141,27 @@ pub(crate) fn downcast<T: 'static>(array: &dyn Array) -> Result<&T> {
     array.as_any().downcast_ref::<T>().ok_or_else(|| {
         DataFusionError::Internal(format!("unexpected Arrow type {}", array.data_type()))
     })
+}
+
+/// Optional argument `i`, downcast; `None` when the call did not pass it.
+pub(crate) fn opt_arg<T: 'static>(args: &[ArrayRef], i: usize) -> Result<Option<&T>> {
+    args.get(i).map(|a| downcast::<T>(a.as_ref())).transpose()
+}
+
+/// Row `i` of a primitive array; `None` when null.
+#[inline]
+pub(crate) fn value_at<T: ArrowPrimitiveType>(
+    a: &PrimitiveArray<T>,
+    i: usize,
+) -> Option<T::Native> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
+/// Row `i` of an optional integer argument: `default` when the argument is absent, `None`
+/// when its value is null.
+pub(crate) fn opt_long_at(a: Option<&Int64Array>, i: usize, default: i64) -> Option<i64> {
+    match a {
+        Some(a) => value_at(a, i),
+        None => Some(default),
+    }
 }

@@ -68,13 +68,13 @@ fn tostring_dynamic(args: &[ArrayRef], _: usize) -> Result<ArrayRef> {
     to_kql_string_array(arg(args, 0)?, Source::Dynamic)
 }
 
-/// Defines the text and `dynamic` kernels of one conversion.
+/// Defines the kernels of one conversion: `text` (any non-`dynamic` input) and `dynamic`.
 macro_rules! conversion {
-    ($text:ident, $dynamic:ident, $array:ty, |$v:ident| $convert:expr $(, $post:ident)?) => {
-        pub(super) fn $text(args: &[ArrayRef], _: usize) -> Result<ArrayRef> {
+    ($array:ty, |$v:ident| $convert:expr $(, $post:ident)?) => {
+        pub(super) fn text(args: &[ArrayRef], _: usize) -> Result<ArrayRef> {
             convert_rows(args, Source::Text)
         }
-        pub(super) fn $dynamic(args: &[ArrayRef], _: usize) -> Result<ArrayRef> {
+        pub(super) fn dynamic(args: &[ArrayRef], _: usize) -> Result<ArrayRef> {
             convert_rows(args, Source::Dynamic)
         }
         fn convert_rows(args: &[ArrayRef], source: Source) -> Result<ArrayRef> {
@@ -90,39 +90,33 @@ macro_rules! conversion {
 
 mod int {
     use super::*;
-    conversion!(text, dynamic, Int32Array, |v| v
+    conversion!(Int32Array, |v| v
         .to_long()
         .and_then(|l| i32::try_from(l).ok()));
 }
 mod long {
     use super::*;
-    conversion!(text, dynamic, Int64Array, |v| v.to_long());
+    conversion!(Int64Array, |v| v.to_long());
 }
 mod real {
     use super::*;
-    conversion!(text, dynamic, Float64Array, |v| v.to_real());
+    conversion!(Float64Array, |v| v.to_real());
 }
 mod boolean {
     use super::*;
-    conversion!(text, dynamic, BooleanArray, |v| v.to_bool());
+    conversion!(BooleanArray, |v| v.to_bool());
 }
 mod datetime {
     use super::*;
-    conversion!(
-        text,
-        dynamic,
-        TimestampNanosecondArray,
-        |v| v.to_datetime(),
-        with_timezone
-    );
+    conversion!(TimestampNanosecondArray, |v| v.to_datetime(), with_timezone);
 }
 mod timespan {
     use super::*;
-    conversion!(text, dynamic, DurationNanosecondArray, |v| v.to_timespan());
+    conversion!(DurationNanosecondArray, |v| v.to_timespan());
 }
 mod guid {
     use super::*;
-    conversion!(text, dynamic, StringArray, |v| match v {
+    conversion!(StringArray, |v| match v {
         Value::Str(s) => canonical_guid(s),
         _ => None,
     });

@@ -5,7 +5,7 @@
 
 use super::json::{for_each_json, json_eq, json_to_text, parse_dynamic, resolve_index};
 use crate::strings::{Strings, string_arg};
-use crate::udf::{arg, downcast};
+use crate::udf::{arg, downcast, opt_arg, opt_long_at, value_at};
 use arrow::array::{Array, ArrayRef, BooleanArray, Int64Array, StringArray};
 use datafusion::error::Result;
 use serde_json::Value as Json;
@@ -100,24 +100,15 @@ pub(super) fn gettype_dynamic(args: &[ArrayRef], rows: usize) -> Result<ArrayRef
     Ok(Arc::new(StringArray::from(out)))
 }
 
-fn long_at(a: Option<&Int64Array>, row: usize) -> Option<i64> {
-    a.filter(|a| a.is_valid(row)).map(|a| a.value(row))
-}
-
-fn long_arg(args: &[ArrayRef], i: usize) -> Result<Option<&Int64Array>> {
-    args.get(i)
-        .map(|a| downcast::<Int64Array>(a.as_ref()))
-        .transpose()
-}
-
 /// `array_slice(array, start, end)`: elements `start..=end`, negative positions counting
 /// from the end (DOCS `array-slice-function.md`); positions past either end are clamped,
 /// an empty range gives `[]`, a non-array null.
 pub(super) fn array_slice(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
-    let (start, end) = (long_arg(args, 1)?, long_arg(args, 2)?);
+    let start = downcast::<Int64Array>(arg(args, 1)?.as_ref())?;
+    let end = downcast::<Int64Array>(arg(args, 2)?.as_ref())?;
     let mut out = Vec::with_capacity(rows);
     for_each_json(arg(args, 0)?, |row, json| {
-        out.push(match (json, long_at(start, row), long_at(end, row)) {
+        out.push(match (json, value_at(start, row), value_at(end, row)) {
             (Some(Json::Array(items)), Some(s), Some(e)) => {
                 let n = i64::try_from(items.len()).unwrap_or(i64::MAX);
                 let s = if s < 0 { n + s } else { s }.max(0);
@@ -177,17 +168,21 @@ fn index_of_element(
 /// `dynamic`.
 pub(super) fn array_index_of(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let values = string_arg(args, 1)?;
-    let (start, length, occurrence) = (long_arg(args, 2)?, long_arg(args, 3)?, long_arg(args, 4)?);
+    let (start, length, occurrence) = (
+        opt_arg::<Int64Array>(args, 2)?,
+        opt_arg::<Int64Array>(args, 3)?,
+        opt_arg::<Int64Array>(args, 4)?,
+    );
     let mut out = Vec::with_capacity(rows);
     for_each_json(arg(args, 0)?, |row, json| {
         out.push(match json {
             Some(Json::Array(items)) => {
                 let value = parse_dynamic(values.get(row));
-                let opt = |a: Option<&Int64Array>, default: i64| match a {
-                    Some(_) => long_at(a, row),
-                    None => Some(default),
-                };
-                match (opt(start, 0), opt(length, -1), opt(occurrence, 1)) {
+                match (
+                    opt_long_at(start, row, 0),
+                    opt_long_at(length, row, -1),
+                    opt_long_at(occurrence, row, 1),
+                ) {
                     (Some(s), Some(l), Some(o)) => index_of_element(items, &value, s, l, o),
                     _ => None,
                 }

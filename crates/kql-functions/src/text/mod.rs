@@ -21,8 +21,8 @@ use crate::registry::{
     Arg, CheckResult, Function, FunctionKind, arg_type, cast_to, expect_count, expect_type,
 };
 use crate::strings::{build_strings, string_arg};
-use crate::udf::{arg, call_kernel, downcast};
-use arrow::array::{Array, ArrayRef, Int64Array};
+use crate::udf::{arg, call_kernel, downcast, opt_arg, value_at};
+use arrow::array::{ArrayRef, Int64Array};
 use arrow::datatypes::DataType;
 use datafusion::error::Result;
 use datafusion::logical_expr::Expr;
@@ -125,18 +125,10 @@ pub fn substring(s: &str, start: Option<i64>, length: Option<i64>) -> &str {
 fn substring_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let s = string_arg(args, 0)?;
     let start = downcast::<Int64Array>(arg(args, 1)?.as_ref())?;
-    let length = match args.get(2) {
-        Some(a) => Some(downcast::<Int64Array>(a.as_ref())?),
-        None => None,
-    };
-    let at = |a: &Int64Array, i: usize| a.is_valid(i).then(|| a.value(i));
+    let length = opt_arg::<Int64Array>(args, 2)?;
     Ok(build_strings(rows, |i, out| {
-        let len = match length {
-            Some(l) if l.is_null(i) => None,
-            Some(l) => Some(l.value(i)),
-            None => None,
-        };
-        out.push_str(substring(s.get(i), at(start, i), len));
+        let len = length.and_then(|l| value_at(l, i));
+        out.push_str(substring(s.get(i), value_at(start, i), len));
     }))
 }
 

@@ -4,7 +4,7 @@
 use super::text_arg;
 use crate::registry::{Arg, ArgError, CheckResult, arg_type, cast_to, expect_count, expect_type};
 use crate::strings::{build_strings, string_arg};
-use crate::udf::{Kernel, call_kernel, downcast};
+use crate::udf::{Kernel, call_kernel, opt_arg, opt_long_at};
 use arrow::array::{Array, ArrayRef, Int64Array, StringArray};
 use arrow::datatypes::DataType;
 use datafusion::error::{DataFusionError, Result, Result as DfResult};
@@ -98,31 +98,21 @@ pub fn replace_string(text: &str, lookup: &str, rewrite: &str) -> String {
     }
 }
 
-fn long_at(a: Option<&Int64Array>, row: usize, default: i64) -> Option<i64> {
-    match a {
-        Some(a) if a.is_null(row) => None,
-        Some(a) => Some(a.value(row)),
-        None => Some(default),
-    }
-}
-
-fn long_arg(args: &[ArrayRef], i: usize) -> Result<Option<&Int64Array>> {
-    args.get(i)
-        .map(|a| downcast::<Int64Array>(a.as_ref()))
-        .transpose()
-}
-
 pub(super) fn indexof_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let (source, lookup) = (string_arg(args, 0)?, string_arg(args, 1)?);
-    let (start, length, occurrence) = (long_arg(args, 2)?, long_arg(args, 3)?, long_arg(args, 4)?);
+    let (start, length, occurrence) = (
+        opt_arg::<Int64Array>(args, 2)?,
+        opt_arg::<Int64Array>(args, 3)?,
+        opt_arg::<Int64Array>(args, 4)?,
+    );
     let out: Int64Array = (0..rows)
         .map(|i| {
             indexof(
                 source.get(i),
                 lookup.get(i),
-                long_at(start, i, 0)?,
-                long_at(length, i, -1)?,
-                long_at(occurrence, i, 1)?,
+                opt_long_at(start, i, 0)?,
+                opt_long_at(length, i, -1)?,
+                opt_long_at(occurrence, i, 1)?,
             )
         })
         .collect();
@@ -141,7 +131,7 @@ pub(super) fn countof_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef>
 /// that piece, or `[]` when there is none.
 pub(super) fn split_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let (source, delim) = (string_arg(args, 0)?, string_arg(args, 1)?);
-    let index = long_arg(args, 2)?;
+    let index = opt_arg::<Int64Array>(args, 2)?;
     let out: StringArray = (0..rows)
         .map(|i| {
             let pieces = split(source.get(i), delim.get(i));
