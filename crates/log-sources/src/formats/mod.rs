@@ -26,6 +26,7 @@ pub mod auditd;
 pub mod k8s_audit;
 pub mod defender;
 pub mod sysmon;
+pub mod tetragon;
 
 use crate::error::SourceError;
 use crate::format::FormatReader;
@@ -143,7 +144,7 @@ impl FormatEntry {
 /// Every streaming format kqlhunt reads, in tie-break order. Parquet is not listed: it is
 /// read by column, not fed as bytes (see [`crate::parquet_in`]).
 pub fn registry() -> &'static [FormatEntry] {
-    static REGISTRY: [FormatEntry; 9] = [
+    static REGISTRY: [FormatEntry; 10] = [
         defender::ENTRIES[0],
         defender::ENTRIES[1],
         defender::ENTRIES[2],
@@ -154,6 +155,7 @@ pub fn registry() -> &'static [FormatEntry] {
         sysmon::linux::ENTRY,
         auditd::ENTRY,
         k8s_audit::ENTRY,
+        tetragon::ENTRY,
     ];
     &REGISTRY
 }

@@ -293,18 +293,16 @@ pub fn compile(file: &str, text: &str) -> Result<CompiledMapping, MappingError> 
     })
 }
 
+/// `(file name, text)` pairs for mapping files embedded from `mappings/<name>.yaml`.
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$((concat!($name, ".yaml"), include_str!(concat!("../../mappings/", $name, ".yaml")))),*]
+    };
+}
+
 /// The embedded mapping files: `(file name, text)`.
-pub const BUILTIN_FILES: &[(&str, &str)] = &[
-    (
-        "sysmon-linux.yaml",
-        include_str!("../../mappings/sysmon-linux.yaml"),
-    ),
-    ("auditd.yaml", include_str!("../../mappings/auditd.yaml")),
-    (
-        "k8s-audit.yaml",
-        include_str!("../../mappings/k8s-audit.yaml"),
-    ),
-];
+pub const BUILTIN_FILES: &[(&str, &str)] =
+    embedded!["sysmon-linux", "auditd", "k8s-audit", "tetragon"];
 
 /// A built-in mapping by source name (`sysmon-linux`, `auditd`, ...), compiled once.
 pub fn builtin(source: &str) -> Result<&'static CompiledMapping, MappingError> {
