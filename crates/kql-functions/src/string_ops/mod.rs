@@ -1,5 +1,6 @@
 //! KQL's string operators: `has`, `hasprefix`, `hassuffix`, `has_any`, `has_all`,
-//! `contains`, `startswith`, `endswith`, `=~`, `in~`, and their `_cs` (case-sensitive) forms.
+//! `contains`, `startswith`, `endswith`, `=~`, `in~`, their `_cs` (case-sensitive) forms, and
+//! `matches regex`.
 //!
 //! One implementation serves every caller: [`has`] and friends on `&str`, the compiled
 //! [`StringMatcher`] / [`ListMatcher`] over Arrow arrays, and the DataFusion UDFs built by
@@ -48,6 +49,9 @@
 //! forms. (`"FabriKam" contains "BRik"`, `"Fabrikam" endswith "Kam"`, `"abc" =~ "ABC"`,
 //! `"Abc" in~ ("123", "345", "abc")`.)
 //!
+//! `matches regex` ([`regex_predicate`]) is an unanchored, case-sensitive search in the Rust
+//! `regex` dialect, which is the one Kusto documents (`"Fabrikam" matches regex "b.*k"`).
+//!
 //! # Case, nulls, empty needles
 //!
 //! * Case-insensitive operators fold Unicode case one character at a time (`"ÄBC" has
@@ -63,10 +67,12 @@
 
 pub(crate) mod fold;
 mod matcher;
+mod regex_op;
 mod scalar;
 mod udf;
 
 pub use matcher::{ListMatcher, ListStringOp, StringMatcher};
+pub use regex_op::{RegexMatchUdf, regex_predicate};
 pub use scalar::{
     StringOp, contains, ends_with, equals, has, has_all, has_any, hasprefix, hassuffix, in_list,
     matches, starts_with,
