@@ -12,7 +12,6 @@ use arrow::buffer::BooleanBuffer;
 use arrow::datatypes::DataType;
 use datafusion::error::Result;
 use datafusion::logical_expr::ColumnarValue;
-use datafusion::scalar::ScalarValue;
 use std::sync::Arc;
 
 /// A borrowed Arrow string array of any of the three layouts.
@@ -82,29 +81,14 @@ pub(crate) fn bool_array(strings: Strings<'_>, mut f: impl FnMut(&str) -> bool) 
     BooleanArray::new(buffer, None)
 }
 
-/// Applies a whole-array kernel to one argument, keeping a scalar input scalar (so that
-/// constant folding and single-row evaluation stay cheap).
-pub(crate) fn map_array(
-    value: &ColumnarValue,
-    kernel: impl FnOnce(&ArrayRef) -> Result<ArrayRef>,
-) -> Result<ColumnarValue> {
-    match value {
-        ColumnarValue::Array(array) => Ok(ColumnarValue::Array(kernel(array)?)),
-        ColumnarValue::Scalar(scalar) => {
-            let array = scalar.to_array_of_size(1)?;
-            let out = kernel(&array)?;
-            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
-        }
-    }
-}
-
-/// Like [`map_array`] for a predicate over the string form of the argument.
+/// Evaluates a predicate over the string form of one argument (constant in, constant out).
 pub(crate) fn map_strings_to_bool(
     value: &ColumnarValue,
+    number_rows: usize,
     kernel: impl FnOnce(Strings<'_>) -> BooleanArray,
 ) -> Result<ColumnarValue> {
-    map_array(value, |array| {
-        let array = as_string_array(array)?;
+    let run = |arrays: &[ArrayRef], _: usize| {
+        let array = as_string_array(crate::udf::arg(arrays, 0)?)?;
         let strings = Strings::try_new(array.as_ref()).ok_or_else(|| {
             datafusion::error::DataFusionError::Internal(format!(
                 "tostring produced {} instead of a string array",
@@ -112,7 +96,13 @@ pub(crate) fn map_strings_to_bool(
             ))
         })?;
         Ok(Arc::new(kernel(strings)) as ArrayRef)
-    })
+    };
+    crate::udf::invoke_kernel(
+        run,
+        std::slice::from_ref(value),
+        number_rows,
+        "string operator",
+    )
 }
 
 /// Views argument `i` of a kernel as strings (the typing rule guarantees a string type).

@@ -4,8 +4,7 @@
 //! Like the other string operators, a null haystack is `""` and the result is never null, so
 //! `not(x matches regex p)` keeps the rows where `x` is missing.
 
-use crate::strings::map_strings_to_bool;
-use arrow::array::BooleanArray;
+use crate::strings::{bool_array, map_strings_to_bool};
 use arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::{
@@ -68,11 +67,8 @@ impl ScalarUDFImpl for RegexMatchUdf {
                 "matches regex expects 1 argument".into(),
             ));
         };
-        map_strings_to_bool(hay, |strings| {
-            let out: BooleanArray = (0..strings.len())
-                .map(|i| Some(self.regex.is_match(strings.get(i))))
-                .collect();
-            out
+        map_strings_to_bool(hay, args.number_rows, |strings| {
+            bool_array(strings, |h| self.regex.is_match(h))
         })
     }
 }

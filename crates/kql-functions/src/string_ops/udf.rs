@@ -12,6 +12,7 @@
 use super::matcher::{ListMatcher, ListStringOp, StringMatcher};
 use super::scalar::{self, StringOp};
 use crate::strings::{Strings, as_string_array, map_strings_to_bool};
+use crate::udf::{arg, invoke_kernel};
 use arrow::array::{ArrayRef, BooleanArray};
 use arrow::buffer::BooleanBuffer;
 use arrow::datatypes::{DataType, Field, FieldRef};
@@ -160,7 +161,7 @@ impl ScalarUDFImpl for StringMatchUdf {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let hay = single_arg(&self.name, &args)?;
-        map_strings_to_bool(hay, |s| self.matcher.evaluate_strings(s))
+        map_strings_to_bool(hay, args.number_rows, |s| self.matcher.evaluate_strings(s))
     }
 }
 
@@ -214,7 +215,7 @@ impl ScalarUDFImpl for ListMatchUdf {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let hay = single_arg(&self.name, &args)?;
-        map_strings_to_bool(hay, |s| self.matcher.evaluate_strings(s))
+        map_strings_to_bool(hay, args.number_rows, |s| self.matcher.evaluate_strings(s))
     }
 }
 
@@ -251,36 +252,24 @@ impl ScalarUDFImpl for StringOpUdf {
         Ok(bool_field())
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let all_scalar = args
-            .args
-            .iter()
-            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
-        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
-        let [hay, needle] = arrays.as_slice() else {
-            return Err(DataFusionError::Internal(format!(
-                "{} expects 2 arguments, got {}",
-                self.name(),
-                arrays.len()
-            )));
+        let run = |arrays: &[ArrayRef], rows: usize| {
+            let (hay, needle) = (
+                as_string_array(arg(arrays, 0)?)?,
+                as_string_array(arg(arrays, 1)?)?,
+            );
+            let (Some(hs), Some(ns)) = (
+                Strings::try_new(hay.as_ref()),
+                Strings::try_new(needle.as_ref()),
+            ) else {
+                return Err(DataFusionError::Internal(
+                    "tostring did not produce strings".into(),
+                ));
+            };
+            let buffer = BooleanBuffer::collect_bool(rows, |i| {
+                scalar::matches(self.op, hs.get(i), ns.get(i), self.case_sensitive)
+            });
+            Ok(Arc::new(BooleanArray::new(buffer, None)) as ArrayRef)
         };
-        let (hay, needle) = (as_string_array(hay)?, as_string_array(needle)?);
-        let (Some(hs), Some(ns)) = (
-            Strings::try_new(hay.as_ref()),
-            Strings::try_new(needle.as_ref()),
-        ) else {
-            return Err(DataFusionError::Internal(
-                "tostring did not produce strings".into(),
-            ));
-        };
-        let buffer = BooleanBuffer::collect_bool(hs.len(), |i| {
-            scalar::matches(self.op, hs.get(i), ns.get(i), self.case_sensitive)
-        });
-        let out = BooleanArray::new(buffer, None);
-        let out: ArrayRef = Arc::new(out);
-        if all_scalar {
-            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
-        } else {
-            Ok(ColumnarValue::Array(out))
-        }
+        invoke_kernel(run, &args.args, args.number_rows, self.name())
     }
 }
