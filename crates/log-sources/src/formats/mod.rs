@@ -23,6 +23,7 @@
 //! [`ReaderContext`].
 
 pub mod auditd;
+pub mod falco;
 pub mod k8s_audit;
 pub mod defender;
 pub mod sysmon;
@@ -144,7 +145,7 @@ impl FormatEntry {
 /// Every streaming format kqlhunt reads, in tie-break order. Parquet is not listed: it is
 /// read by column, not fed as bytes (see [`crate::parquet_in`]).
 pub fn registry() -> &'static [FormatEntry] {
-    static REGISTRY: [FormatEntry; 10] = [
+    static REGISTRY: [FormatEntry; 11] = [
         defender::ENTRIES[0],
         defender::ENTRIES[1],
         defender::ENTRIES[2],
@@ -156,6 +157,7 @@ pub fn registry() -> &'static [FormatEntry] {
         auditd::ENTRY,
         k8s_audit::ENTRY,
         tetragon::ENTRY,
+        falco::ENTRY,
     ];
     &REGISTRY
 }

@@ -17,7 +17,7 @@
 use crate::error::SourceError;
 use crate::format::{EventSink, FormatReader};
 use crate::formats::{FormatEntry, ReaderContext, SniffInput};
-use crate::mapping::lines::{DEFAULT_LINE_LIMIT, LineFramer, utf8_lossy};
+use crate::mapping::lines::{DEFAULT_LINE_LIMIT, LineFramer, strip_cri_prefix, utf8_lossy};
 use crate::mapping::{self, CompiledMapping, MappingError, basename, parse_time};
 use crate::process_table::{self, ParentLink, ProcessInfo, ProcessKey, SharedProcessTable};
 use crate::record::{BadReason, BadRecord, Location};
@@ -57,20 +57,6 @@ pub const ENTRY: FormatEntry = FormatEntry {
     splittable: false,
     needs_header: false,
 };
-
-/// Strips the CRI container-log prefix (`<time> stdout F `) that `kubectl logs` and node log
-/// files put in front of each line of a container's output.
-pub fn strip_cri_prefix(line: &str) -> &str {
-    let mut parts = line.splitn(4, ' ');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(t), Some("stdout" | "stderr"), Some("F" | "P"), Some(rest))
-            if t.len() >= 20 && t.as_bytes().get(4) == Some(&b'-') =>
-        {
-            rest
-        }
-        _ => line,
-    }
-}
 
 /// Reads Tetragon's JSON export.
 #[derive(Debug)]
@@ -272,16 +258,6 @@ impl FormatReader for TetragonReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cri_prefix_is_stripped_only_when_present() {
-        assert_eq!(
-            strip_cri_prefix("2026-03-15T00:06:32.475152409Z stdout F {\"a\":1}"),
-            "{\"a\":1}"
-        );
-        assert_eq!(strip_cri_prefix("{\"a\": 1} x y"), "{\"a\": 1} x y");
-        assert_eq!(strip_cri_prefix("short stdout F x"), "short stdout F x");
-    }
 
     #[test]
     fn sniffs_tetragon() {

@@ -161,6 +161,20 @@ pub fn utf8_lossy<'a>(
     }
 }
 
+/// Strips the CRI container-log prefix (`<time> stdout F `) that `kubectl logs` and node log
+/// files put in front of each line of a container's output.
+pub fn strip_cri_prefix(line: &str) -> &str {
+    let mut parts = line.splitn(4, ' ');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(t), Some("stdout" | "stderr"), Some("F" | "P"), Some(rest))
+            if t.len() >= 20 && t.as_bytes().get(4) == Some(&b'-') =>
+        {
+            rest
+        }
+        _ => line,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +250,16 @@ mod tests {
             sink.bad[0].reason,
             BadReason::Oversized { len: 13, limit: 4 }
         );
+    }
+
+    #[test]
+    fn cri_prefix_is_stripped_only_when_present() {
+        assert_eq!(
+            strip_cri_prefix("2026-03-15T00:06:32.475152409Z stdout F {\"a\":1}"),
+            "{\"a\":1}"
+        );
+        assert_eq!(strip_cri_prefix("{\"a\": 1} x y"), "{\"a\": 1} x y");
+        assert_eq!(strip_cri_prefix("short stdout F x"), "short stdout F x");
     }
 
     #[test]

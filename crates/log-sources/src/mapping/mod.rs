@@ -302,7 +302,7 @@ macro_rules! embedded {
 
 /// The embedded mapping files: `(file name, text)`.
 pub const BUILTIN_FILES: &[(&str, &str)] =
-    embedded!["sysmon-linux", "auditd", "k8s-audit", "tetragon"];
+    embedded!["sysmon-linux", "auditd", "k8s-audit", "tetragon", "falco"];
 
 /// A built-in mapping by source name (`sysmon-linux`, `auditd`, ...), compiled once.
 pub fn builtin(source: &str) -> Result<&'static CompiledMapping, MappingError> {
