@@ -145,7 +145,7 @@ impl FormatEntry {
 /// Every streaming format kqlhunt reads, in tie-break order. Parquet is not listed: it is
 /// read by column, not fed as bytes (see [`crate::parquet_in`]).
 pub fn registry() -> &'static [FormatEntry] {
-    static REGISTRY: [FormatEntry; 11] = [
+    static REGISTRY: [FormatEntry; 13] = [
         defender::ENTRIES[0],
         defender::ENTRIES[1],
         defender::ENTRIES[2],
@@ -154,6 +154,8 @@ pub fn registry() -> &'static [FormatEntry] {
         defender::ENTRIES[5],
         // Linux and Kubernetes formats: add their entries here.
         sysmon::linux::ENTRY,
+        sysmon::windows::ENTRY,
+        sysmon::evtx::ENTRY,
         auditd::ENTRY,
         k8s_audit::ENTRY,
         tetragon::ENTRY,

@@ -301,8 +301,14 @@ macro_rules! embedded {
 }
 
 /// The embedded mapping files: `(file name, text)`.
-pub const BUILTIN_FILES: &[(&str, &str)] =
-    embedded!["sysmon-linux", "auditd", "k8s-audit", "tetragon", "falco"];
+pub const BUILTIN_FILES: &[(&str, &str)] = embedded![
+    "sysmon-linux",
+    "sysmon-windows",
+    "auditd",
+    "k8s-audit",
+    "tetragon",
+    "falco"
+];
 
 /// A built-in mapping by source name (`sysmon-linux`, `auditd`, ...), compiled once.
 pub fn builtin(source: &str) -> Result<&'static CompiledMapping, MappingError> {

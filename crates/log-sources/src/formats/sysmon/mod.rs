@@ -8,9 +8,9 @@
 //! ids are reported as unsupported, by design (counted, not errors); Event ID 5
 //! (ProcessTerminate) only expires process-table entries and produces no row.
 
-// pub mod evtx;
+pub mod evtx;
 pub mod linux;
-// pub mod windows;
+pub mod windows;
 pub mod xml;
 
 use crate::format::EventSink;
