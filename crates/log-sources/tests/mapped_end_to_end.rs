@@ -57,7 +57,7 @@ fn read_dir(
     (counts, batches)
 }
 
-fn count(c: &BTreeMap<(String, String), usize>, format: &str, table: &str) -> usize {
+fn count(c: &Counts, format: &str, table: &str) -> usize {
     c.get(&(format.to_string(), table.to_string()))
         .copied()
         .unwrap_or(0)
