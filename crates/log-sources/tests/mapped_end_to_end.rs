@@ -18,13 +18,11 @@ fn dir(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// Reads every file of a fixture directory: (format, table) → rows, and the batches.
-fn read_dir(
-    rel: &str,
-) -> (
-    BTreeMap<(String, String), usize>,
-    Vec<(&'static str, RecordBatch)>,
-) {
+/// Rows per (format, table).
+type Counts = BTreeMap<(String, String), usize>;
+
+/// Reads every file of a fixture directory: rows per (format, table), and the batches.
+fn read_dir(rel: &str) -> (Counts, Vec<(&'static str, RecordBatch)>) {
     let options = ReadOptions::default();
     let inputs = Inputs::discover(&[dir(rel)], &options).unwrap();
     let plan = ReadPlan::all(options);
