@@ -479,3 +479,14 @@ fn printed_names_are_quoted_only_when_needed() {
         "T\n| project Name, ['my col'], ['union'], ['5Minutebin'], ['it\\'s']",
     );
 }
+
+#[test]
+fn regressions_found_by_random_token_soups() {
+    // A number followed by a member access: `1.[` is not the real `1.`.
+    round_trip("print a = 0x1F1.5let, b = x.[0], c = 2.[1]");
+    // Legacy render properties print as `with (...)`, dotted names included.
+    round_trip("T | render timechart hint.strategy=shuffle kind=stacked");
+    // The right side of `join` is a table expression, not any expression.
+    assert!(parse_query("T | join -1").is_err());
+    assert!(parse_query("T | join x has y on k").is_err());
+}

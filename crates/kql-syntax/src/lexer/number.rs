@@ -48,8 +48,8 @@ impl Lexer<'_> {
                 frac = Some((end + 1, fe));
                 end = fe;
                 is_real = true;
-            } else if next != b'.' && !is_ident_continue(next) {
-                // `1.` is a real; `1..2` is a range.
+            } else if next != b'.' && next != b'[' && !is_ident_continue(next) {
+                // `1.` is a real; `1..2` is a range and `1.[0]` a path element.
                 end += 1;
                 is_real = true;
             }

@@ -11,7 +11,9 @@ impl Parser<'_> {
     /// Join kinds are kept as option values (`kind=leftanti`); the binder checks them.
     pub fn join_body(&mut self, op: &str) -> PResult<Join> {
         let params = self.options(Options::Any)?;
-        let right = self.expr()?;
+        // A table name, a call or a parenthesised query: a postfix expression, never an
+        // operator expression (`join -1` is an error, not `join (-1)`).
+        let right = self.postfix()?;
         let on = if self.eat_word("on").is_some() {
             self.comma_list(|p| p.expr())?
         } else if self.at_operator_end() && op == "join" {

@@ -155,9 +155,18 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    /// `name = value`.
+    /// `name = value` (the name may be dotted, as option names are).
     pub fn property(&mut self) -> PResult<NamedParam> {
-        let name = self.name("a property name")?;
+        let name = match self.option_name_ahead() {
+            Some((ntok, text)) => {
+                let start = self.peek().span;
+                for _ in 0..ntok {
+                    self.bump();
+                }
+                Ident::new(text, start.to(self.prev_span()))
+            }
+            None => self.name("a property name")?,
+        };
         self.expect(Punct::Eq, &format!("after the property name `{}`", name.name))?;
         let value = self.option_value(&name.name)?;
         let span = name.span.to(self.prev_span());

@@ -51,7 +51,7 @@ impl Parser<'_> {
                 }
                 Ok(_) => {}
                 Err(f) => {
-                    if !recover || self.too_deep_reported() {
+                    if !recover || self.give_up() {
                         return Err(f);
                     }
                     failed = true;
@@ -60,12 +60,6 @@ impl Parser<'_> {
             }
         }
         if failed { Err(Fail) } else { Ok(e) }
-    }
-
-    pub fn too_deep_reported(&self) -> bool {
-        self.diags
-            .iter()
-            .any(|d| d.code == K::NestingTooDeep.code())
     }
 
     /// A sub-query that starts with an operator and reads the enclosing operator's rows:

@@ -28,10 +28,13 @@ impl Parser<'_> {
                         continue;
                     }
                     self.statement_end_error(is_let);
+                    if self.give_up() {
+                        break;
+                    }
                     self.recover_to_statement_end();
                 }
                 Err(Fail) => {
-                    if self.too_deep_reported() {
+                    if self.give_up() {
                         break;
                     }
                     self.recover_to_statement_end();

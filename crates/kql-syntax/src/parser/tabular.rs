@@ -136,12 +136,12 @@ impl Parser<'_> {
         })
     }
 
-    /// `top-nested [N] of Expr [with others = V] by Agg [asc|desc], top-nested ...`; the cursor
-    /// is on the first `top-nested`.
+    /// `top-nested [N] of Expr [with others = V] by Agg [asc|desc], top-nested ...`; the first
+    /// `top-nested` is already consumed.
     pub fn top_nested(&mut self) -> PResult<OperatorKind> {
         let mut levels = Vec::new();
+        let mut kw = self.prev_span();
         loop {
-            let kw = self.expect_word("top-nested", "to start the next level")?;
             let count = if self.at_word("of") {
                 None
             } else {
@@ -176,6 +176,7 @@ impl Parser<'_> {
             });
             if self.at(Punct::Comma) && self.peek_at(1).is_word("top-nested") {
                 self.bump();
+                kw = self.bump().span;
             } else {
                 break;
             }
