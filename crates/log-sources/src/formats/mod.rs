@@ -23,9 +23,9 @@
 //! [`ReaderContext`].
 
 pub mod auditd;
+pub mod defender;
 pub mod falco;
 pub mod k8s_audit;
-pub mod defender;
 pub mod sysmon;
 pub mod tetragon;
 
