@@ -113,22 +113,8 @@ pub(crate) const NEGATABLE: &[&str] = &[
 
 /// Keywords that start a literal whose content is raw text: `datetime(2024-01-01 10:00)`.
 pub(crate) const TYPED_LITERALS: &[&str] = &[
-    "bool",
-    "boolean",
-    "date",
-    "datetime",
-    "decimal",
-    "double",
-    "guid",
-    "int",
-    "long",
-    "real",
-    "string",
-    "time",
-    "timespan",
-    "typeof",
-    "uniqueid",
-    "uuid",
+    "bool", "boolean", "date", "datetime", "decimal", "double", "guid", "int", "long", "real",
+    "string", "time", "timespan", "typeof", "uniqueid", "uuid",
 ];
 
 /// Words the parser reads as syntax when they stand where an expression starts (`true`,
@@ -191,13 +177,7 @@ pub(crate) const TIMESPAN_UNITS: &[(&str, i64)] = &[
 ];
 
 /// Nanosecond spellings (a hundredth of a tick each).
-pub(crate) const NANO_UNITS: &[&str] = &[
-    "nano",
-    "nanos",
-    "nanosec",
-    "nanosecond",
-    "nanoseconds",
-];
+pub(crate) const NANO_UNITS: &[&str] = &["nano", "nanos", "nanosec", "nanosecond", "nanoseconds"];
 
 /// Ticks per unit, or `None`; for nanoseconds returns 0 (the caller divides by 100).
 pub(crate) fn timespan_unit(word: &str) -> Option<i64> {

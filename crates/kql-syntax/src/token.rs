@@ -56,7 +56,7 @@ pub(crate) enum Tok<'a> {
     },
     /// Punctuation.
     Punct(Punct),
-    /// End of input (its span is empty, at the end of the text).
+    /// End of input (its span is empty, just after the last token).
     Eof,
 }
 

@@ -1,9 +1,7 @@
 //! Tree depth, measured with a cap so that measuring never recurses deeper than the limit the
 //! parser enforces.
 
-use crate::ast::{
-    Expr, ExprKind, FindProject, Operator, OperatorKind, ParamValue,
-};
+use crate::ast::{Expr, ExprKind, FindProject, Operator, OperatorKind, ParamValue};
 
 /// Depth of `e` in expression nodes (a leaf is 1), or some value above `cap` if deeper.
 pub(crate) fn expr_depth(e: &Expr, cap: u32) -> u32 {
@@ -34,8 +32,8 @@ pub(crate) fn operator_depth(op: &Operator, cap: u32) -> u32 {
 fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     use ExprKind::*;
     match &e.kind {
-        Literal(_) | Name(_) | Star | JoinSide { .. } | ImplicitInput | Wildcard(_)
-        | TypeOf(_) => {}
+        Literal(_) | Name(_) | Star | JoinSide { .. } | ImplicitInput | Wildcard(_) | TypeOf(_) => {
+        }
         Member { target, .. } => f(target),
         Index { target, index } => {
             f(target);
@@ -51,7 +49,9 @@ fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(expr);
             list.iter().for_each(&mut *f);
         }
-        Between { expr, low, high, .. } => {
+        Between {
+            expr, low, high, ..
+        } => {
             f(expr);
             f(low);
             f(high);
@@ -223,7 +223,10 @@ fn operator_children(op: &Operator, f: &mut dyn FnMut(&Expr)) {
         }
         Scan(s) => {
             params_children(&s.params, f);
-            s.declare.iter().filter_map(|p| p.default.as_ref()).for_each(&mut *f);
+            s.declare
+                .iter()
+                .filter_map(|p| p.default.as_ref())
+                .for_each(&mut *f);
             for step in &s.steps {
                 f(&step.condition);
                 step.assignments.iter().for_each(|a| f(&a.expr));

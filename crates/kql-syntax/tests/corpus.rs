@@ -92,7 +92,12 @@ fn run(rows: &[(String, String)]) -> Outcome {
                     .unwrap_or_default();
                 failures.insert(
                     key.clone(),
-                    format!("{}: {} (at `{}`)", first.code, first.message, at.replace(['\n', '\t'], " ")),
+                    format!(
+                        "{}: {} (at `{}`)",
+                        first.code,
+                        first.message,
+                        at.replace(['\n', '\t'], " ")
+                    ),
                 );
             }
         }
@@ -114,9 +119,8 @@ fn check(name: &str, rows: &[(String, String)], known_path: &str, min_rate: f64)
         rate * 100.0
     );
     if std::env::var_os("KQLHUNT_BLESS").is_some() {
-        let mut text = String::from(
-            "# Queries that kqlhunt does not parse: key, a tab, and the reason.\n",
-        );
+        let mut text =
+            String::from("# Queries that kqlhunt does not parse: key, a tab, and the reason.\n");
         for (k, r) in &out.failures {
             text.push_str(&format!("{k}\t{r}\n"));
         }
@@ -179,8 +183,8 @@ fn docs_examples_parse_and_round_trip() {
 
 #[test]
 fn seed_rule_parses_and_round_trips() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../rules/t1609/container_admin_command.kql");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/t1609/container_admin_command.kql");
     let src = std::fs::read_to_string(&path).expect("seed rule is in the repository");
     let ast = parse_query(&src).unwrap_or_else(|d| panic!("seed rule: {d:?}"));
     // Three `let`s and the query.

@@ -15,7 +15,10 @@ fn marked(src: &str) -> (String, Span, Option<Span>) {
     let mut rest = src;
     while let Some(i) = rest.find("/*") {
         let tag = rest[i + 2..].chars().next().unwrap();
-        assert!(rest[i..].starts_with(&format!("/*{tag}*/")), "bad marker in {src}");
+        assert!(
+            rest[i..].starts_with(&format!("/*{tag}*/")),
+            "bad marker in {src}"
+        );
         clean.push_str(&rest[..i]);
         marks.push((tag, clean.len() as u32));
         rest = &rest[i + 5..];
@@ -61,10 +64,16 @@ fn rendered(d: &Diagnostic, src: &str) -> String {
 
 #[test]
 fn unterminated_string() {
-    let (d, _) = check(SyntaxErrorKind::UnterminatedString, "T | where x == /*a*/\"abc/*a*/");
+    let (d, _) = check(
+        SyntaxErrorKind::UnterminatedString,
+        "T | where x == /*a*/\"abc/*a*/",
+    );
     assert_eq!(d.message, "unterminated string literal");
     // Ends at the line break, not at the end of the text.
-    check(SyntaxErrorKind::UnterminatedString, "T | where x == /*a*/'abc/*a*/\n| take 1");
+    check(
+        SyntaxErrorKind::UnterminatedString,
+        "T | where x == /*a*/'abc/*a*/\n| take 1",
+    );
 }
 
 #[test]
@@ -82,48 +91,83 @@ fn invalid_escape() {
 
 #[test]
 fn unknown_timespan_unit() {
-    let (d, _) = check(SyntaxErrorKind::UnknownTimespanUnit, "T | where t > ago(5/*a*/mins/*a*/)");
+    let (d, _) = check(
+        SyntaxErrorKind::UnknownTimespanUnit,
+        "T | where t > ago(5/*a*/mins/*a*/)",
+    );
     assert_eq!(d.message, "unknown timespan unit `mins`");
     assert_eq!(d.helps, ["did you mean `min`?"]);
     let (d, _) = check(SyntaxErrorKind::UnknownTimespanUnit, "print 2/*a*/w/*a*/");
-    assert_eq!(d.helps, ["weeks are not supported: write days instead, e.g. `14d`"]);
+    assert_eq!(
+        d.helps,
+        ["weeks are not supported: write days instead, e.g. `14d`"]
+    );
 }
 
 #[test]
 fn number_out_of_range() {
-    check(SyntaxErrorKind::NumberOutOfRange, "print /*a*/99999999999999999999/*a*/");
+    check(
+        SyntaxErrorKind::NumberOutOfRange,
+        "print /*a*/99999999999999999999/*a*/",
+    );
 }
 
 #[test]
 fn unterminated_multi_line_string() {
-    check(SyntaxErrorKind::UnterminatedMultiLineString, "print /*a*/```/*a*/abc\ndef");
+    check(
+        SyntaxErrorKind::UnterminatedMultiLineString,
+        "print /*a*/```/*a*/abc\ndef",
+    );
 }
 
 #[test]
 fn unterminated_typed_literal() {
-    let (d, _) = check(SyntaxErrorKind::UnterminatedTypedLiteral, "print /*a*/datetime(/*a*/2024-01-01");
+    let (d, _) = check(
+        SyntaxErrorKind::UnterminatedTypedLiteral,
+        "print /*a*/datetime(/*a*/2024-01-01",
+    );
     assert_eq!(d.message, "`datetime(` has no closing `)`");
 }
 
 #[test]
 fn stray_bang() {
     let (d, _) = check(SyntaxErrorKind::StrayBang, "T | where /*a*/!/*a*/IsAdmin");
-    assert_eq!(d.helps, ["negate a condition with `not(...)`, e.g. `where not(x)`"]);
+    assert_eq!(
+        d.helps,
+        ["negate a condition with `not(...)`, e.g. `where not(x)`"]
+    );
 }
 
 // ---- parser errors ----
 
 #[test]
 fn expected_expression() {
-    let (d, _) = check(SyntaxErrorKind::ExpectedExpression, "T | where /*a*/|/*a*/ take 1");
+    let (d, _) = check(
+        SyntaxErrorKind::ExpectedExpression,
+        "T | where /*a*/|/*a*/ take 1",
+    );
     assert_eq!(d.message, "expected an expression after `where`, found `|`");
-    let (d, _) = check(SyntaxErrorKind::ExpectedExpression, "T | where x ==/*a*//*a*/");
-    assert_eq!(d.message, "expected an expression after `==`, found end of input");
+    let (d, _) = check(
+        SyntaxErrorKind::ExpectedExpression,
+        "T | where x ==/*a*//*a*/",
+    );
+    assert_eq!(
+        d.message,
+        "expected an expression after `==`, found end of input"
+    );
+    // The end of input is placed right after the last token, not after trailing comments.
+    check(
+        SyntaxErrorKind::ExpectedExpression,
+        "T\n| where/*a*//*a*/\n\n// done\n",
+    );
 }
 
 #[test]
 fn unclosed_delimiter() {
-    let (d, _) = check(SyntaxErrorKind::UnclosedDelimiter, "T | where /*b*/(/*b*/x > 1/*a*//*a*/");
+    let (d, _) = check(
+        SyntaxErrorKind::UnclosedDelimiter,
+        "T | where /*b*/(/*b*/x > 1/*a*//*a*/",
+    );
     assert_eq!(d.message, "expected `)` to close `(`, found end of input");
     assert_eq!(d.labels[0].message, "unclosed delimiter");
     check(
@@ -137,7 +181,10 @@ fn unknown_operator_suggests() {
     let (d, _) = check(SyntaxErrorKind::UnknownOperator, "T | /*a*/wher/*a*/ x > 1");
     assert_eq!(d.message, "unknown tabular operator `wher`");
     assert_eq!(d.helps, ["did you mean `where`?"]);
-    let (d, _) = check(SyntaxErrorKind::UnknownOperator, "T | /*a*/summarise/*a*/ count()");
+    let (d, _) = check(
+        SyntaxErrorKind::UnknownOperator,
+        "T | /*a*/summarise/*a*/ count()",
+    );
     assert_eq!(d.helps, ["did you mean `summarize`?"]);
 }
 
@@ -145,7 +192,10 @@ fn unknown_operator_suggests() {
 fn unexpected_token() {
     let (d, _) = check(SyntaxErrorKind::UnexpectedToken, "T | take 1 /*a*/)/*a*/");
     assert_eq!(d.message, "unexpected `)`");
-    let (d, _) = check(SyntaxErrorKind::UnexpectedToken, "SecurityEvent /*a*/where/*a*/ x > 1");
+    let (d, _) = check(
+        SyntaxErrorKind::UnexpectedToken,
+        "SecurityEvent /*a*/where/*a*/ x > 1",
+    );
     assert_eq!(d.helps, ["did you forget `|` before `where`?"]);
 }
 
@@ -153,32 +203,56 @@ fn unexpected_token() {
 fn expected_token() {
     let (d, _) = check(SyntaxErrorKind::ExpectedToken, "T | sort /*a*/x/*a*/");
     assert_eq!(d.message, "expected `by` after `sort`, found `x`");
-    check(SyntaxErrorKind::ExpectedToken, "T | lookup (U) /*a*/Key/*a*/");
-    check(SyntaxErrorKind::ExpectedToken, "T | where x between (1 /*a*/,/*a*/ 2)");
+    check(
+        SyntaxErrorKind::ExpectedToken,
+        "T | lookup (U) /*a*/Key/*a*/",
+    );
+    check(
+        SyntaxErrorKind::ExpectedToken,
+        "T | where x between (1 /*a*/,/*a*/ 2)",
+    );
 }
 
 #[test]
 fn expected_name() {
     let (d, _) = check(SyntaxErrorKind::ExpectedName, "let /*a*/=/*a*/ 1; T");
     assert_eq!(d.message, "expected a name after `let`, found `=`");
-    check(SyntaxErrorKind::ExpectedName, "T | project-away /*a*/1/*a*/");
+    check(
+        SyntaxErrorKind::ExpectedName,
+        "T | project-away /*a*/1/*a*/",
+    );
 }
 
 #[test]
 fn unknown_type() {
-    let (d, _) = check(SyntaxErrorKind::UnknownType, "datatable(x:/*a*/strng/*a*/) []");
+    let (d, _) = check(
+        SyntaxErrorKind::UnknownType,
+        "datatable(x:/*a*/strng/*a*/) []",
+    );
     assert_eq!(d.message, "unknown type `strng`");
     assert_eq!(d.helps, ["did you mean `string`?"]);
-    check(SyntaxErrorKind::UnknownType, "T | mv-expand x to typeof(/*a*/text/*a*/)");
+    check(
+        SyntaxErrorKind::UnknownType,
+        "T | mv-expand x to typeof(/*a*/text/*a*/)",
+    );
 }
 
 #[test]
 fn invalid_literal() {
     let (d, _) = check(SyntaxErrorKind::InvalidLiteral, "print int(/*a*/abc/*a*/)");
     assert_eq!(d.message, "invalid `int` literal: `abc`");
-    check(SyntaxErrorKind::InvalidLiteral, "print time( /*a*/1 week/*a*/ )");
-    check(SyntaxErrorKind::InvalidLiteral, "print guid(/*a*/1234/*a*/)");
-    check(SyntaxErrorKind::InvalidLiteral, "print int(/*a*/3000000000/*a*/)");
+    check(
+        SyntaxErrorKind::InvalidLiteral,
+        "print time( /*a*/1 week/*a*/ )",
+    );
+    check(
+        SyntaxErrorKind::InvalidLiteral,
+        "print guid(/*a*/1234/*a*/)",
+    );
+    check(
+        SyntaxErrorKind::InvalidLiteral,
+        "print int(/*a*/3000000000/*a*/)",
+    );
 }
 
 #[test]
@@ -190,7 +264,11 @@ fn nesting_too_deep_has_a_span_inside_the_text() {
         .find(|d| d.code == SyntaxErrorKind::NestingTooDeep.code())
         .expect("nesting error");
     let span = d.span.expect("span");
-    assert_eq!(span.slice(&src), "(", "points at the first parenthesis past the limit");
+    assert_eq!(
+        span.slice(&src),
+        "(",
+        "points at the first parenthesis past the limit"
+    );
     // Reported once, not once per level.
     assert_eq!(diags.len(), 1, "{diags:#?}");
 }
@@ -203,65 +281,110 @@ fn empty_query() {
 
 #[test]
 fn chained_comparison() {
-    let (d, _) = check(SyntaxErrorKind::ChainedComparison, "T | where a < b /*a*/</*a*/ c");
+    let (d, _) = check(
+        SyntaxErrorKind::ChainedComparison,
+        "T | where a < b /*a*/</*a*/ c",
+    );
     assert_eq!(d.message, "`<` cannot follow `<` without parentheses");
-    check(SyntaxErrorKind::ChainedComparison, "T | where a has 'x' /*a*/contains/*a*/ 'y'");
-    check(SyntaxErrorKind::ChainedComparison, "T | where a == 1 /*a*/==/*a*/ true");
+    check(
+        SyntaxErrorKind::ChainedComparison,
+        "T | where a has 'x' /*a*/contains/*a*/ 'y'",
+    );
+    check(
+        SyntaxErrorKind::ChainedComparison,
+        "T | where a == 1 /*a*/==/*a*/ true",
+    );
 }
 
 #[test]
 fn invalid_dynamic() {
-    let (d, _) = check(SyntaxErrorKind::InvalidDynamic, "print dynamic({/*a*/a/*a*/: 1})");
+    let (d, _) = check(
+        SyntaxErrorKind::InvalidDynamic,
+        "print dynamic({/*a*/a/*a*/: 1})",
+    );
     assert_eq!(d.helps, ["quote the property name: `\"a\"`"]);
-    check(SyntaxErrorKind::InvalidDynamic, "print dynamic([1, /*a*/x/*a*/])");
+    check(
+        SyntaxErrorKind::InvalidDynamic,
+        "print dynamic([1, /*a*/x/*a*/])",
+    );
     check(SyntaxErrorKind::InvalidDynamic, "print /*a*/dynamic()/*a*/");
 }
 
 #[test]
 fn missing_semicolon() {
-    let (d, _) = check(SyntaxErrorKind::MissingSemicolon, "let x = 1\n/*a*/T/*a*/ | take x");
+    let (d, _) = check(
+        SyntaxErrorKind::MissingSemicolon,
+        "let x = 1\n/*a*/T/*a*/ | take x",
+    );
     assert_eq!(d.message, "expected `;` after the statement, found `T`");
 }
 
 #[test]
 fn unsupported_operator() {
-    let (d, _) = check(SyntaxErrorKind::UnsupportedOperator, "T | /*a*/make-graph/*a*/ a --> b");
-    assert_eq!(d.message, "the `make-graph` operator is not supported by kqlhunt");
+    let (d, _) = check(
+        SyntaxErrorKind::UnsupportedOperator,
+        "T | /*a*/make-graph/*a*/ a --> b",
+    );
+    assert_eq!(
+        d.message,
+        "the `make-graph` operator is not supported by kqlhunt"
+    );
 }
 
 #[test]
 fn assignment_in_predicate() {
-    let (d, _) = check(SyntaxErrorKind::AssignmentInPredicate, "T | where x /*a*/=/*a*/ 1");
+    let (d, _) = check(
+        SyntaxErrorKind::AssignmentInPredicate,
+        "T | where x /*a*/=/*a*/ 1",
+    );
     assert_eq!(d.helps, ["compare with `==` (or `=~` to ignore case)"]);
 }
 
 #[test]
 fn operator_without_input() {
-    let (d, _) = check(SyntaxErrorKind::OperatorWithoutInput, "/*a*/where/*a*/ x > 1");
+    let (d, _) = check(
+        SyntaxErrorKind::OperatorWithoutInput,
+        "/*a*/where/*a*/ x > 1",
+    );
     assert_eq!(
         d.message,
         "a query must start with a table or a source, found the operator `where`"
     );
-    check(SyntaxErrorKind::OperatorWithoutInput, "let a = 1;\n/*a*/summarize/*a*/ count() by x");
+    check(
+        SyntaxErrorKind::OperatorWithoutInput,
+        "let a = 1;\n/*a*/summarize/*a*/ count() by x",
+    );
 }
 
 #[test]
 fn expected_operator() {
     let (d, _) = check(SyntaxErrorKind::ExpectedOperator, "T | /*a*/|/*a*/ take 1");
-    assert_eq!(d.message, "expected a tabular operator after `|`, found `|`");
+    assert_eq!(
+        d.message,
+        "expected a tabular operator after `|`, found `|`"
+    );
     check(SyntaxErrorKind::ExpectedOperator, "T | take 1 |/*a*//*a*/");
 }
 
 #[test]
 fn invalid_option_value() {
-    let (d, _) = check(SyntaxErrorKind::InvalidOptionValue, "T | parse /*a*/kind=fuzzy/*a*/ x with *");
+    let (d, _) = check(
+        SyntaxErrorKind::InvalidOptionValue,
+        "T | parse /*a*/kind=fuzzy/*a*/ x with *",
+    );
     assert_eq!(d.message, "unknown `parse` kind `fuzzy`");
 }
 
 #[test]
 fn incomplete_join_side() {
-    let (d, _) = check(SyntaxErrorKind::IncompleteJoinSide, "T | join (U) on /*a*/$left/*a*/ == $right.x");
-    assert_eq!(d.message, "`$left` must be followed by `.` and a column name");
+    let (d, _) = check(
+        SyntaxErrorKind::IncompleteJoinSide,
+        "T | join (U) on /*a*/$left/*a*/ == $right.x",
+    );
+    assert_eq!(
+        d.message,
+        "`$left` must be followed by `.` and a column name"
+    );
 }
 
 // ---- recovery ----

@@ -45,7 +45,11 @@ fn accepted(src: String) {
 #[test]
 fn hundred_thousand_open_parentheses() {
     rejected_as_too_deep("(".repeat(100_000));
-    rejected_as_too_deep(format!("print {}1{}", "(".repeat(100_000), ")".repeat(100_000)));
+    rejected_as_too_deep(format!(
+        "print {}1{}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    ));
 }
 
 #[test]
@@ -75,8 +79,16 @@ fn deep_unary_postfix_and_literals() {
     rejected_as_too_deep(format!("print {}1", "-".repeat(100_000)));
     rejected_as_too_deep(format!("print a{}", ".b".repeat(100_000)));
     rejected_as_too_deep(format!("print a{}", "[0]".repeat(100_000)));
-    rejected_as_too_deep(format!("print {}1{}", "f(".repeat(50_000), ")".repeat(50_000)));
-    rejected_as_too_deep(format!("print dynamic({}1{})", "[".repeat(100_000), "]".repeat(100_000)));
+    rejected_as_too_deep(format!(
+        "print {}1{}",
+        "f(".repeat(50_000),
+        ")".repeat(50_000)
+    ));
+    rejected_as_too_deep(format!(
+        "print dynamic({}1{})",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    ));
 }
 
 #[test]
@@ -100,7 +112,11 @@ fn many_errors_are_capped() {
 fn inputs_inside_the_limits_round_trip_on_a_small_stack() {
     // Deeper than any real query: 30 nested parentheses, calls and `in` sub-queries.
     accepted(format!("print {}1{}", "(".repeat(30), ")".repeat(30)));
-    accepted(format!("print {}1{}", "tostring(".repeat(30), ")".repeat(30)));
+    accepted(format!(
+        "print {}1{}",
+        "tostring(".repeat(30),
+        ")".repeat(30)
+    ));
     let mut q = String::from("T");
     for _ in 0..15 {
         q = format!("T | where x in ({q}) | join (U) on k");

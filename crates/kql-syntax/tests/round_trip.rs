@@ -7,8 +7,7 @@
 
 use kql_syntax::{
     BinaryOp, ClearSpans, DynamicValue, Expr, ExprKind, LetValue, LiteralKind, OperatorKind,
-    ParamType, ParseKind, ParsePart, ScalarType, Statement, UnaryOp, parse_expression,
-    parse_query,
+    ParamType, ParseKind, ParsePart, ScalarType, Statement, UnaryOp, parse_expression, parse_query,
 };
 
 /// Ticks (100 ns) per second.
@@ -126,15 +125,24 @@ fn comparison_levels() {
 fn string_operators_bind_tighter_than_arithmetic() {
     // Kusto parses string operators below `*`: `x * 2 has "a"` is `x * (2 has "a")`.
     assert_eq!(shape("x * 2 has \"a\""), "(* x (has 2 \"a\"))");
-    assert_eq!(shape("a has \"x\" and b !contains_cs \"y\""), "(and (has a \"x\") (!contains_cs b \"y\"))");
-    assert_eq!(shape("a =~ \"x\" or a !~ \"y\""), "(or (=~ a \"x\") (!~ a \"y\"))");
+    assert_eq!(
+        shape("a has \"x\" and b !contains_cs \"y\""),
+        "(and (has a \"x\") (!contains_cs b \"y\"))"
+    );
+    assert_eq!(
+        shape("a =~ \"x\" or a !~ \"y\""),
+        "(or (=~ a \"x\") (!~ a \"y\"))"
+    );
 }
 
 #[test]
 fn list_and_range_operators() {
     assert_eq!(shape("x in (1, 2) and y"), "(and (in x [1 2]) y)");
     assert_eq!(shape("x !in~ (\"a\")"), "(!in~ x [\"a\"])");
-    assert_eq!(shape("x has_any (L) or x has_all (\"a\", \"b\")"), "(or (has_any x [L]) (has_all x [\"a\" \"b\"]))");
+    assert_eq!(
+        shape("x has_any (L) or x has_all (\"a\", \"b\")"),
+        "(or (has_any x [L]) (has_all x [\"a\" \"b\"]))"
+    );
     assert_eq!(shape("t between (1 .. 10)"), "(between t 1 10)");
     assert_eq!(shape("t !between (a .. b + 1)"), "(!between t a (+ b 1))");
     assert_eq!(shape("x matches regex \"^a\""), "(matches regex x \"^a\")");
@@ -191,17 +199,29 @@ fn unary_and_postfix() {
     assert_eq!(shape("a[-1]"), "a[(neg 1)]");
     assert_eq!(shape("a['b'].c[0]"), "a[\"b\"].c[0]");
     assert_eq!(shape("a.['b c']"), "a.b c");
-    assert_eq!(shape("TargetResources.[0].displayName"), "TargetResources[0].displayName");
+    assert_eq!(
+        shape("TargetResources.[0].displayName"),
+        "TargetResources[0].displayName"
+    );
     assert_eq!(shape("- -1"), "(neg (neg 1))");
-    assert_eq!(shape("$left.Account == $right.User"), "(== $Left.Account $Right.User)");
+    assert_eq!(
+        shape("$left.Account == $right.User"),
+        "(== $Left.Account $Right.User)"
+    );
 }
 
 #[test]
 fn calls_with_named_and_tabular_arguments() {
-    assert_eq!(shape("bag_unpack(d, columnsConflict='keep_source')"), "bag_unpack(d \"keep_source\")");
+    assert_eq!(
+        shape("bag_unpack(d, columnsConflict='keep_source')"),
+        "bag_unpack(d \"keep_source\")"
+    );
     let e = expr("bin(5Minutebin=Timestamp, 5m)");
     let ExprKind::Call(c) = e.kind else { panic!() };
-    assert_eq!(c.args[0].name.as_ref().map(|n| n.name.as_str()), Some("5Minutebin"));
+    assert_eq!(
+        c.args[0].name.as_ref().map(|n| n.name.as_str()),
+        Some("5Minutebin")
+    );
     let e = expr("toscalar(T | summarize max(x))");
     let ExprKind::Call(c) = e.kind else { panic!() };
     assert!(matches!(c.args[0].value.kind, ExprKind::Pipe { .. }));
@@ -223,11 +243,20 @@ fn timespan_literals_in_ticks() {
     assert_eq!(literal("2ticks"), LiteralKind::Timespan(2));
     assert_eq!(literal("2days"), LiteralKind::Timespan(2 * 86_400 * SEC));
     // 1 day + 2 h + 3 min + 4.5 s.
-    assert_eq!(literal("time(1.02:03:04.5)"), LiteralKind::Timespan(93_784 * SEC + SEC / 2));
+    assert_eq!(
+        literal("time(1.02:03:04.5)"),
+        LiteralKind::Timespan(93_784 * SEC + SEC / 2)
+    );
     assert_eq!(literal("timespan(2h)"), LiteralKind::Timespan(7_200 * SEC));
-    assert_eq!(literal("timespan(15 seconds)"), LiteralKind::Timespan(15 * SEC));
+    assert_eq!(
+        literal("timespan(15 seconds)"),
+        LiteralKind::Timespan(15 * SEC)
+    );
     assert_eq!(literal("time(00:01:00)"), LiteralKind::Timespan(60 * SEC));
-    assert_eq!(literal("timespan(null)"), LiteralKind::Null(ScalarType::Timespan));
+    assert_eq!(
+        literal("timespan(null)"),
+        LiteralKind::Null(ScalarType::Timespan)
+    );
 }
 
 #[test]
@@ -255,32 +284,62 @@ fn number_and_typed_literals() {
     assert_eq!(literal("int(5)"), LiteralKind::Int(5));
     assert_eq!(literal("1.5"), LiteralKind::Real(kql_syntax::Real(1.5)));
     assert_eq!(literal("1e3"), LiteralKind::Real(kql_syntax::Real(1000.0)));
-    assert_eq!(literal("double(2)"), LiteralKind::Real(kql_syntax::Real(2.0)));
-    assert_eq!(literal("real(+inf)"), LiteralKind::Real(kql_syntax::Real(f64::INFINITY)));
-    assert_eq!(literal("real(-inf)"), LiteralKind::Real(kql_syntax::Real(f64::NEG_INFINITY)));
+    assert_eq!(
+        literal("double(2)"),
+        LiteralKind::Real(kql_syntax::Real(2.0))
+    );
+    assert_eq!(
+        literal("real(+inf)"),
+        LiteralKind::Real(kql_syntax::Real(f64::INFINITY))
+    );
+    assert_eq!(
+        literal("real(-inf)"),
+        LiteralKind::Real(kql_syntax::Real(f64::NEG_INFINITY))
+    );
     assert!(matches!(literal("real(nan)"), LiteralKind::Real(r) if r.0.is_nan()));
-    assert_eq!(literal("decimal(1.25)"), LiteralKind::Decimal("1.25".into()));
+    assert_eq!(
+        literal("decimal(1.25)"),
+        LiteralKind::Decimal("1.25".into())
+    );
     assert_eq!(literal("bool(true)"), LiteralKind::Bool(true));
     assert_eq!(literal("false"), LiteralKind::Bool(false));
     assert_eq!(literal("int(null)"), LiteralKind::Null(ScalarType::Int));
-    assert_eq!(literal("string(null)"), LiteralKind::Null(ScalarType::String));
+    assert_eq!(
+        literal("string(null)"),
+        LiteralKind::Null(ScalarType::String)
+    );
     assert_eq!(
         literal("datetime(2024-01-01 10:00:00.123Z)"),
         LiteralKind::DateTime("2024-01-01 10:00:00.123Z".into())
     );
-    assert_eq!(literal("datetime(\"2024-01-01\")"), LiteralKind::DateTime("2024-01-01".into()));
-    assert_eq!(literal("datetime(null)"), LiteralKind::Null(ScalarType::DateTime));
+    assert_eq!(
+        literal("datetime(\"2024-01-01\")"),
+        LiteralKind::DateTime("2024-01-01".into())
+    );
+    assert_eq!(
+        literal("datetime(null)"),
+        LiteralKind::Null(ScalarType::DateTime)
+    );
     assert_eq!(
         literal("guid(74be27de-1e4e-49d9-b579-fe0b331d3642)"),
         LiteralKind::Guid("74be27de-1e4e-49d9-b579-fe0b331d3642".into())
     );
-    assert!(matches!(expr("typeof(string)").kind, ExprKind::TypeOf(ScalarType::String)));
+    assert!(matches!(
+        expr("typeof(string)").kind,
+        ExprKind::TypeOf(ScalarType::String)
+    ));
 }
 
 #[test]
 fn dynamic_literals() {
-    assert_eq!(literal("dynamic(null)"), LiteralKind::Null(ScalarType::Dynamic));
-    assert_eq!(literal("dynamic([])"), LiteralKind::Dynamic(DynamicValue::Array(vec![])));
+    assert_eq!(
+        literal("dynamic(null)"),
+        LiteralKind::Null(ScalarType::Dynamic)
+    );
+    assert_eq!(
+        literal("dynamic([])"),
+        LiteralKind::Dynamic(DynamicValue::Array(vec![]))
+    );
     let v = literal(r#"dynamic([1, -2, 'a', {"k": [true, null]}, datetime(2020-01-01), 1d])"#);
     let expected = DynamicValue::Array(vec![
         DynamicValue::Long(1),
@@ -306,21 +365,30 @@ fn let_forms() {
          f('a')",
     );
     assert_eq!(q.statements.len(), 4);
-    let Statement::Let(f) = &q.statements[2] else { panic!() };
-    let LetValue::Function(def) = &f.value else { panic!() };
+    let Statement::Let(f) = &q.statements[2] else {
+        panic!()
+    };
+    let LetValue::Function(def) = &f.value else {
+        panic!()
+    };
     assert_eq!(def.params.len(), 4);
     assert_eq!(def.params[1].ty, ParamType::Scalar(ScalarType::Long));
     assert!(def.params[1].default.is_some());
     assert_eq!(def.params[2].ty, ParamType::Tabular(None));
     assert!(matches!(&def.params[3].ty, ParamType::Tabular(Some(c)) if c.len() == 2));
     assert_eq!(def.body.len(), 1);
-    let Statement::Let(m) = &q.statements[1] else { panic!() };
-    assert!(matches!(&m.value, LetValue::Expr(Expr { kind: ExprKind::Call(c), .. }) if c.name.name == "materialize"));
+    let Statement::Let(m) = &q.statements[1] else {
+        panic!()
+    };
+    assert!(
+        matches!(&m.value, LetValue::Expr(Expr { kind: ExprKind::Call(c), .. }) if c.name.name == "materialize")
+    );
 }
 
 #[test]
 fn keywords_as_column_names() {
-    let q = parse("T | where Type == 'x' and kind == 1 | project count, title, project, kind, by = 1");
+    let q =
+        parse("T | where Type == 'x' and kind == 1 | project count, title, project, kind, by = 1");
     let printed = q.to_string();
     assert_eq!(
         printed,
@@ -332,18 +400,33 @@ fn keywords_as_column_names() {
 #[test]
 fn parse_operator_options_and_pattern() {
     let q = parse(r#"T | parse kind=regex flags=Ui Msg with "user=" User:string @"\s+" Rest"#);
-    let Statement::Expr(e) = &q.statements[0] else { panic!() };
-    let ExprKind::Pipe { op, .. } = &e.kind else { panic!() };
-    let OperatorKind::Parse(p) = &op.kind else { panic!() };
+    let Statement::Expr(e) = &q.statements[0] else {
+        panic!()
+    };
+    let ExprKind::Pipe { op, .. } = &e.kind else {
+        panic!()
+    };
+    let OperatorKind::Parse(p) = &op.kind else {
+        panic!()
+    };
     assert_eq!(p.kind, ParseKind::Regex);
     assert_eq!(p.flags.as_deref(), Some("Ui"));
     assert_eq!(p.pattern.len(), 4);
-    assert!(matches!(&p.pattern[1], ParsePart::Column { ty: Some(ScalarType::String), .. }));
+    assert!(matches!(
+        &p.pattern[1],
+        ParsePart::Column {
+            ty: Some(ScalarType::String),
+            ..
+        }
+    ));
 }
 
 #[test]
 fn parse_expression_takes_one_predicate_only() {
-    assert_eq!(shape("AccountName =~ 'svc' and DeviceName startswith 'build-'"), "(and (=~ AccountName \"svc\") (startswith DeviceName \"build-\"))");
+    assert_eq!(
+        shape("AccountName =~ 'svc' and DeviceName startswith 'build-'"),
+        "(and (=~ AccountName \"svc\") (startswith DeviceName \"build-\"))"
+    );
     assert!(parse_expression("T | where x").is_err());
     assert!(parse_expression("x == 1 y").is_err());
 }
@@ -352,14 +435,29 @@ fn parse_expression_takes_one_predicate_only() {
 
 #[test]
 fn canonical_forms() {
-    canonical("T | where x has 'a' | take 10", "T\n| where x has \"a\"\n| take 10");
+    canonical(
+        "T | where x has 'a' | take 10",
+        "T\n| where x has \"a\"\n| take 10",
+    );
     canonical("let x = 5;T|where a>x;", "let x = 5;\nT\n| where a > x");
-    canonical("T|order by a asc nulls last, b", "T\n| sort by a asc nulls last, b");
-    canonical("T | limit 5 | filter x==1 | mvexpand y", "T\n| take 5\n| where x == 1\n| mv-expand y");
+    canonical(
+        "T|order by a asc nulls last, b",
+        "T\n| sort by a asc nulls last, b",
+    );
+    canonical(
+        "T | limit 5 | filter x==1 | mvexpand y",
+        "T\n| take 5\n| where x == 1\n| mv-expand y",
+    );
     canonical("T | where a <> b // note\n", "T\n| where a != b");
     canonical("print 'a' \"b\", h'c'", "print \"ab\", h\"c\"");
-    canonical("print x=datetime(\"2024-01-01\"), t=time(1.02:03:04.5)", "print x = datetime(2024-01-01), t = 93784500ms");
-    canonical("print dynamic({'k': [1, -2, 1.5]})", "print dynamic({\"k\": [1, -2, 1.5]})");
+    canonical(
+        "print x=datetime(\"2024-01-01\"), t=time(1.02:03:04.5)",
+        "print x = datetime(2024-01-01), t = 93784500ms",
+    );
+    canonical(
+        "print dynamic({'k': [1, -2, 1.5]})",
+        "print dynamic({\"k\": [1, -2, 1.5]})",
+    );
     canonical(
         "T | join kind=leftouter (U | where y) on $left.a == $right.b",
         "T\n| join kind=leftouter (U | where y) on $left.a == $right.b",
@@ -368,7 +466,10 @@ fn canonical_forms() {
         "let f = (x:string, n:long=5, T:(*)) { let y = 1; T | where n > y }; f('a')",
         "let f = (x:string, n:long = 5, T:(*)) {\n    let y = 1;\n    T\n    | where n > y\n};\nf(\"a\")",
     );
-    canonical("print a = -1, b = real(-1.5), c = timespan(-2h)", "print a = -1, b = real(-1.5), c = timespan(-2h)");
+    canonical(
+        "print a = -1, b = real(-1.5), c = timespan(-2h)",
+        "print a = -1, b = real(-1.5), c = timespan(-2h)",
+    );
 }
 
 // ---- a round trip per operator and form ----
@@ -461,9 +562,15 @@ fn every_join_kind_is_an_option_value() {
         "rightsemi",
     ] {
         let q = parse(&format!("T | join kind={kind} (U) on K"));
-        let Statement::Expr(e) = &q.statements[0] else { panic!() };
-        let ExprKind::Pipe { op, .. } = &e.kind else { panic!() };
-        let OperatorKind::Join(j) = &op.kind else { panic!() };
+        let Statement::Expr(e) = &q.statements[0] else {
+            panic!()
+        };
+        let ExprKind::Pipe { op, .. } = &e.kind else {
+            panic!()
+        };
+        let OperatorKind::Join(j) = &op.kind else {
+            panic!()
+        };
         assert_eq!(j.params[0].name.name, "kind");
         match &j.params[0].value {
             kql_syntax::ParamValue::Name(n) => assert_eq!(n.name, kind),

@@ -48,18 +48,8 @@ pub(crate) fn is_ident_continue(b: u8) -> bool {
 fn is_space(c: char) -> bool {
     matches!(
         c,
-        '\t' | ' '
-            | '\r'
-            | '\n'
-            | '\u{0c}'
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{180e}'
-            | '\u{2000}'..='\u{200b}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-            | '\u{feff}'
+        '\t' | ' ' | '\r' | '\n' | '\u{0c}' | '\u{a0}' | '\u{1680}' | '\u{180e}' | '\u{2000}'
+            ..='\u{200b}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
     )
 }
 
@@ -68,7 +58,9 @@ impl<'a> Lexer<'a> {
         loop {
             self.skip_trivia();
             if self.i >= self.bytes.len() {
-                let end = off(self.bytes.len());
+                // "found end of input" points just after the last token, not at trailing
+                // blank lines or comments.
+                let end = self.tokens.last().map_or(0, |t| t.span.end);
                 self.tokens.push(Token {
                     kind: Tok::Eof,
                     text: "",
@@ -367,7 +359,20 @@ mod tests {
         let words: Vec<&str> = t.iter().map(|t| t.text).collect();
         assert_eq!(
             words,
-            ["T", "|", "project-away", "a", "|", "mv-expand", "b", "|", "x", "-", "y", ""]
+            [
+                "T",
+                "|",
+                "project-away",
+                "a",
+                "|",
+                "mv-expand",
+                "b",
+                "|",
+                "x",
+                "-",
+                "y",
+                ""
+            ]
         );
     }
 

@@ -163,7 +163,11 @@ pub(crate) fn timespan_ticks(int: &str, frac: &str, unit_ticks: i64) -> Option<i
     // Fractions beyond 18 digits cannot change a tick count that fits in an i64.
     let frac = frac.get(..frac.len().min(18)).unwrap_or("");
     let int_v: i128 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let frac_v: i128 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let frac_v: i128 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
     let scale = 10i128.checked_pow(u32::try_from(frac.len()).ok()?)?;
     let (num, den) = if unit_ticks == 0 {
         (1i128, 100i128)

@@ -111,10 +111,7 @@ impl Lexer<'_> {
     /// Decodes one escape at `self.i` (on the backslash) into `out`.
     fn escape(&mut self, out: &mut String) {
         let esc_start = self.i;
-        let c = self
-            .src
-            .get(self.i + 1..)
-            .and_then(|r| r.chars().next());
+        let c = self.src.get(self.i + 1..).and_then(|r| r.chars().next());
         let Some(c) = c else {
             self.i += 1;
             return;

@@ -13,7 +13,11 @@ impl Parser<'_> {
         let open = self.bump().span;
         if self.at(crate::token::Punct::RParen) {
             let t = self.peek().clone();
-            let d = self.error(K::InvalidDynamic, "empty `dynamic()` literal", kw.to(t.span));
+            let d = self.error(
+                K::InvalidDynamic,
+                "empty `dynamic()` literal",
+                kw.to(t.span),
+            );
             d.helps
                 .push("write `dynamic(null)`, `dynamic([])` or `dynamic({})`".into());
             return Err(Fail);

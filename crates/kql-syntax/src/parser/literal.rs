@@ -26,10 +26,7 @@ impl Parser<'_> {
     pub fn typed_literal_expr(&mut self) -> PResult<Expr> {
         let span = self.peek().span;
         match self.typed_literal()? {
-            Typed::Literal(kind) => Ok(Expr::new(
-                ExprKind::Literal(Literal { kind, span }),
-                span,
-            )),
+            Typed::Literal(kind) => Ok(Expr::new(ExprKind::Literal(Literal { kind, span }), span)),
             Typed::Type(ty) => Ok(Expr::new(ExprKind::TypeOf(ty), span)),
         }
     }
@@ -74,7 +71,9 @@ impl Parser<'_> {
             ScalarType::Int => parse_int32(value).map(LiteralKind::Int),
             ScalarType::Long => parse_integer(value).map(LiteralKind::Long),
             ScalarType::Real => parse_real(value).map(|v| LiteralKind::Real(Real(v))),
-            ScalarType::Decimal => is_decimal(value).then(|| LiteralKind::Decimal(value.to_string())),
+            ScalarType::Decimal => {
+                is_decimal(value).then(|| LiteralKind::Decimal(value.to_string()))
+            }
             ScalarType::Bool => match value.to_ascii_lowercase().as_str() {
                 "true" => Some(LiteralKind::Bool(true)),
                 "false" => Some(LiteralKind::Bool(false)),
@@ -308,7 +307,10 @@ mod tests {
 
     #[test]
     fn timespan_text_forms() {
-        assert_eq!(parse_timespan("1.02:03:04.5"), Some((93_784 * SEC) + SEC / 2));
+        assert_eq!(
+            parse_timespan("1.02:03:04.5"),
+            Some((93_784 * SEC) + SEC / 2)
+        );
         assert_eq!(parse_timespan("00:01:00"), Some(60 * SEC));
         assert_eq!(parse_timespan("02:30"), Some(9_000 * SEC));
         assert_eq!(parse_timespan("2h"), Some(7_200 * SEC));

@@ -105,9 +105,7 @@ impl<'a> Parser<'a> {
         if self.pos == 0 {
             Span::at(0)
         } else {
-            self.toks
-                .get(self.pos - 1)
-                .map_or(Span::at(0), |t| t.span)
+            self.toks.get(self.pos - 1).map_or(Span::at(0), |t| t.span)
         }
     }
 
@@ -144,7 +142,9 @@ impl<'a> Parser<'a> {
         matches!(
             self.peek().kind,
             Tok::Eof
-                | Tok::Punct(Punct::Pipe | Punct::Semi | Punct::RParen | Punct::RBrace | Punct::RBracket)
+                | Tok::Punct(
+                    Punct::Pipe | Punct::Semi | Punct::RParen | Punct::RBrace | Punct::RBracket
+                )
         )
     }
 
@@ -173,7 +173,11 @@ impl<'a> Parser<'a> {
 
     /// "expected an expression after `where`, found `|`".
     pub fn expected_expression(&mut self) -> Fail {
-        let prev = self.pos.checked_sub(1).and_then(|i| self.toks.get(i)).cloned();
+        let prev = self
+            .pos
+            .checked_sub(1)
+            .and_then(|i| self.toks.get(i))
+            .cloned();
         let after = prev.map_or(String::new(), |p| format!(" after {}", p.describe()));
         let t = self.peek().clone();
         let d = self.error(
@@ -256,16 +260,11 @@ impl<'a> Parser<'a> {
     pub fn too_deep(&mut self, span: Span) -> Fail {
         if !self.too_deep {
             self.too_deep = true;
-            let d = self.error(
-                K::NestingTooDeep,
-                "the query nests too deeply",
-                span,
-            );
+            let d = self.error(K::NestingTooDeep, "the query nests too deeply", span);
             d.notes.push(format!(
                 "kqlhunt accepts {MAX_NESTING} nested levels and expression trees {MAX_TREE_DEPTH} deep"
             ));
-            d.helps
-                .push("split the query with `let` statements".into());
+            d.helps.push("split the query with `let` statements".into());
         }
         Fail
     }
@@ -331,7 +330,11 @@ impl<'a> Parser<'a> {
         let mut value = String::new();
         let mut obf = false;
         let mut end = start;
-        while let Tok::Str { value: v, obfuscated } = &self.peek().kind {
+        while let Tok::Str {
+            value: v,
+            obfuscated,
+        } = &self.peek().kind
+        {
             value.push_str(v);
             obf |= *obfuscated;
             end = self.peek().span;

@@ -9,9 +9,7 @@
 
 use super::params::Options;
 use super::{Fail, PResult, Parser};
-use crate::ast::{
-    ColumnPattern, Ident, Operator, OperatorKind, ReorderColumn, Rename, Summarize,
-};
+use crate::ast::{ColumnPattern, Ident, Operator, OperatorKind, Rename, ReorderColumn, Summarize};
 use crate::error::SyntaxErrorKind as K;
 use crate::keywords::{OPERATORS, UNSUPPORTED_OPERATORS};
 use crate::token::{Punct, Tok};
@@ -44,11 +42,21 @@ impl Parser<'_> {
     fn operator_kind(&mut self, word: &str, span: Span) -> PResult<OperatorKind> {
         match word {
             "where" | "filter" => self.where_op(),
-            "extend" => self.comma_list(|p| p.column_assign()).map(OperatorKind::Extend),
-            "project" => self.comma_list(|p| p.column_assign()).map(OperatorKind::Project),
-            "project-away" => self.comma_list(|p| p.column_pattern()).map(OperatorKind::ProjectAway),
-            "project-keep" => self.comma_list(|p| p.column_pattern()).map(OperatorKind::ProjectKeep),
-            "project-rename" => self.comma_list(|p| p.rename()).map(OperatorKind::ProjectRename),
+            "extend" => self
+                .comma_list(|p| p.column_assign())
+                .map(OperatorKind::Extend),
+            "project" => self
+                .comma_list(|p| p.column_assign())
+                .map(OperatorKind::Project),
+            "project-away" => self
+                .comma_list(|p| p.column_pattern())
+                .map(OperatorKind::ProjectAway),
+            "project-keep" => self
+                .comma_list(|p| p.column_pattern())
+                .map(OperatorKind::ProjectKeep),
+            "project-rename" => self
+                .comma_list(|p| p.rename())
+                .map(OperatorKind::ProjectRename),
             "project-reorder" => self
                 .comma_list(|p| p.reorder_column())
                 .map(OperatorKind::ProjectReorder),
@@ -67,7 +75,9 @@ impl Parser<'_> {
             "sample-distinct" => self.sample_distinct(),
             "search" => self.search_op(),
             "consume" => self.options(Options::Any).map(OperatorKind::Consume),
-            "__executeAndCache" | "project-smart" => Ok(OperatorKind::Other(Ident::new(word, span))),
+            "__executeAndCache" | "project-smart" => {
+                Ok(OperatorKind::Other(Ident::new(word, span)))
+            }
             "join" => self.join_body("join").map(OperatorKind::Join),
             "lookup" => self.join_body("lookup").map(OperatorKind::Lookup),
             "union" => self.union_op(),
@@ -227,7 +237,10 @@ impl Parser<'_> {
     /// `New = Old` of `project-rename`.
     fn rename(&mut self) -> PResult<Rename> {
         let new = self.name("the new column name")?;
-        self.expect(Punct::Eq, &format!("after `{}` in `project-rename`", new.name))?;
+        self.expect(
+            Punct::Eq,
+            &format!("after `{}` in `project-rename`", new.name),
+        )?;
         let old = self.name("the existing column name")?;
         let span = new.span.to(old.span);
         Ok(Rename { new, old, span })

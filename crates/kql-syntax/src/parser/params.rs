@@ -3,8 +3,8 @@
 
 use super::{Fail, PResult, Parser};
 use crate::ast::{
-    ColumnAssign, ColumnPattern, ExprKind, Ident, Literal, LiteralKind, NamedParam,
-    NullsOrder, ParamValue, Real, SortKey, SortOrder,
+    ColumnAssign, ColumnPattern, ExprKind, Ident, Literal, LiteralKind, NamedParam, NullsOrder,
+    ParamValue, Real, SortKey, SortOrder,
 };
 use crate::error::SyntaxErrorKind as K;
 use crate::token::{Punct, Tok};
@@ -55,7 +55,9 @@ impl Parser<'_> {
         while let Some((ntok, name)) = self.option_name_ahead() {
             let allowed = match accept {
                 Options::Any => true,
-                Options::Strict => name.starts_with("hint.") || STRICT_OPTIONS.contains(&name.as_str()),
+                Options::Strict => {
+                    name.starts_with("hint.") || STRICT_OPTIONS.contains(&name.as_str())
+                }
                 Options::Hints => name.starts_with("hint."),
             };
             if !allowed {
@@ -127,7 +129,11 @@ impl Parser<'_> {
                 self.bump();
                 Ok(lit(kind, t.span.to(n.span)))
             }
-            Tok::Str { .. } | Tok::Long(_) | Tok::Real(_) | Tok::Timespan(_) | Tok::Typed { .. } => {
+            Tok::Str { .. }
+            | Tok::Long(_)
+            | Tok::Real(_)
+            | Tok::Timespan(_)
+            | Tok::Typed { .. } => {
                 let e = self.primary()?;
                 match e.kind {
                     ExprKind::Literal(l) => Ok(ParamValue::Literal(l)),
@@ -167,7 +173,10 @@ impl Parser<'_> {
             }
             None => self.name("a property name")?,
         };
-        self.expect(Punct::Eq, &format!("after the property name `{}`", name.name))?;
+        self.expect(
+            Punct::Eq,
+            &format!("after the property name `{}`", name.name),
+        )?;
         let value = self.option_value(&name.name)?;
         let span = name.span.to(self.prev_span());
         Ok(NamedParam { name, value, span })
@@ -238,7 +247,9 @@ impl Parser<'_> {
             } else if self.eat_word("last").is_some() {
                 NullsOrder::Last
             } else {
-                return Err(self.fail_here(K::ExpectedToken, "expected `first` or `last` after `nulls`"));
+                return Err(
+                    self.fail_here(K::ExpectedToken, "expected `first` or `last` after `nulls`")
+                );
             };
             span = span.to(self.prev_span());
             Some(n)

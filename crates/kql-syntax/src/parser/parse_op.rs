@@ -2,7 +2,9 @@
 
 use super::params::Options;
 use super::{Fail, PResult, Parser};
-use crate::ast::{Ident, LiteralKind, NamedParam, Parse, ParseKind, ParseKv, ParsePart, ParamValue};
+use crate::ast::{
+    Ident, LiteralKind, NamedParam, ParamValue, Parse, ParseKind, ParseKv, ParsePart,
+};
 use crate::error::SyntaxErrorKind as K;
 use crate::token::{Punct, Tok};
 

@@ -3,8 +3,7 @@
 
 use super::{Fail, PResult, Parser};
 use crate::ast::{
-    Arg, Call, ColumnDecl, Expr, ExprKind, Ident, JoinSide, Literal, LiteralKind, Real,
-    ScalarType,
+    Arg, Call, ColumnDecl, Expr, ExprKind, Ident, JoinSide, Literal, LiteralKind, Real, ScalarType,
 };
 use crate::error::SyntaxErrorKind as K;
 use crate::keywords::TYPE_NAMES;
@@ -86,13 +85,15 @@ impl Parser<'_> {
     fn word_primary(&mut self) -> PResult<Expr> {
         let t = self.peek().clone();
         let next_is_paren = self.peek_at(1).is(Punct::LParen);
-        let bool_lit = |v: bool| Expr::new(
-            ExprKind::Literal(Literal {
-                kind: LiteralKind::Bool(v),
-                span: t.span,
-            }),
-            t.span,
-        );
+        let bool_lit = |v: bool| {
+            Expr::new(
+                ExprKind::Literal(Literal {
+                    kind: LiteralKind::Bool(v),
+                    span: t.span,
+                }),
+                t.span,
+            )
+        };
         match t.text {
             "true" | "TRUE" | "True" => {
                 self.bump();
@@ -104,9 +105,7 @@ impl Parser<'_> {
             }
             "dynamic" if next_is_paren => self.dynamic_literal(),
             "datatable" if next_is_paren => self.datatable(),
-            "externaldata" | "external_data"
-                if next_is_paren || self.peek_at(2).is(Punct::Eq) =>
-            {
+            "externaldata" | "external_data" if next_is_paren || self.peek_at(2).is(Punct::Eq) => {
                 self.externaldata()
             }
             "$left" | "$right" => self.join_side(),
@@ -138,8 +137,7 @@ impl Parser<'_> {
                 format!("`{}` must be followed by `.` and a column name", t.text),
                 t.span,
             );
-            d.helps
-                .push(format!("write e.g. `{}.AccountName`", t.text));
+            d.helps.push(format!("write e.g. `{}.AccountName`", t.text));
             return Err(Fail);
         }
         let column = self.name(&format!("a column name after `{}.`", t.text))?;

@@ -3,9 +3,7 @@
 //! sub-queries that start with an operator (`mv-apply ... on (where x > 1)`).
 
 use super::{Fail, PResult, Parser};
-use crate::ast::{
-    ColumnAssign, Expr, ExprKind, FindExpr, FindProject, SearchExpr,
-};
+use crate::ast::{ColumnAssign, Expr, ExprKind, FindExpr, FindProject, SearchExpr};
 use crate::error::SyntaxErrorKind as K;
 use crate::keywords::OPERATORS;
 use crate::token::{Punct, Tok};
@@ -95,7 +93,9 @@ impl Parser<'_> {
                 w if OPERATORS.contains(&w) && starts_argument(&next.kind, next.text) => {
                     let d = self.error(
                         K::OperatorWithoutInput,
-                        format!("a query must start with a table or a source, found the operator `{w}`"),
+                        format!(
+                            "a query must start with a table or a source, found the operator `{w}`"
+                        ),
                         t.span,
                     );
                     d.span_label = Some("operators come after `|`".into());
@@ -240,6 +240,11 @@ impl Parser<'_> {
 fn starts_argument(kind: &Tok<'_>, text: &str) -> bool {
     matches!(
         kind,
-        Tok::Ident | Tok::Str { .. } | Tok::Long(_) | Tok::Real(_) | Tok::Timespan(_) | Tok::Typed { .. }
+        Tok::Ident
+            | Tok::Str { .. }
+            | Tok::Long(_)
+            | Tok::Real(_)
+            | Tok::Timespan(_)
+            | Tok::Typed { .. }
     ) && !matches!(text, "and" | "or")
 }

@@ -3,8 +3,7 @@
 
 use super::{Fail, PResult, Parser};
 use crate::ast::{
-    DeclareStmt, FunctionDef, Ident, LetStmt, LetValue, Param, ParamType, Query, SetStmt,
-    Statement,
+    DeclareStmt, FunctionDef, Ident, LetStmt, LetValue, Param, ParamType, Query, SetStmt, Statement,
 };
 use crate::error::SyntaxErrorKind as K;
 use crate::keywords::OPERATORS;
@@ -63,8 +62,7 @@ impl Parser<'_> {
                 t.span,
             );
             d.span_label = Some("expected `;` before this".into());
-            d.helps
-                .push("statements are separated by `;`".into());
+            d.helps.push("statements are separated by `;`".into());
             return;
         }
         let d = self.error(
@@ -82,7 +80,8 @@ impl Parser<'_> {
             }
             Tok::Ident if OPERATORS.contains(&t.text) => {
                 d.span_label = Some("expected `|` before an operator".into());
-                d.helps.push(format!("did you forget `|` before `{}`?", t.text));
+                d.helps
+                    .push(format!("did you forget `|` before `{}`?", t.text));
             }
             Tok::Ident | Tok::Str { .. } | Tok::Long(_) | Tok::Real(_) | Tok::Timespan(_) => {
                 d.span_label = Some("the statement ends before this".into());
@@ -119,7 +118,9 @@ impl Parser<'_> {
         self.expect(Punct::Eq, &format!("after `let {}`", name.name))?;
         let value = if self.at(Punct::LParen) && self.function_ahead(0) {
             LetValue::Function(self.function_def()?)
-        } else if self.at_word("view") && self.peek_at(1).is(Punct::LParen) && self.function_ahead(1)
+        } else if self.at_word("view")
+            && self.peek_at(1).is(Punct::LParen)
+            && self.function_ahead(1)
         {
             // `view` only matters to `union *`, which kqlhunt does not expand to functions.
             self.bump();
@@ -180,7 +181,10 @@ impl Parser<'_> {
                     let t = p.peek().clone();
                     let d = p.error(
                         K::MissingSemicolon,
-                        format!("expected `}}` after the function's result, found {}", t.describe()),
+                        format!(
+                            "expected `}}` after the function's result, found {}",
+                            t.describe()
+                        ),
                         t.span,
                     );
                     d.span_label = Some("the function body should end here".into());
@@ -226,7 +230,10 @@ impl Parser<'_> {
     /// `name:type [= default]`, or (when `tabular`) `T:(*)` / `T:(col:type, ...)`.
     pub fn param(&mut self, tabular: bool) -> PResult<Param> {
         let name = self.name("a parameter name")?;
-        self.expect(Punct::Colon, &format!("and a type after the parameter `{}`", name.name))?;
+        self.expect(
+            Punct::Colon,
+            &format!("and a type after the parameter `{}`", name.name),
+        )?;
         let ty = if tabular && self.at(Punct::LParen) {
             let open = self.bump().span;
             if self.eat(Punct::Star).is_some() {

@@ -44,15 +44,16 @@ impl Parser<'_> {
         let to_type = if self.eat_word("to").is_some() {
             let t = self.peek().clone();
             match t.kind {
-                Tok::Typed { keyword: "typeof", .. } => match self.typed_literal()? {
+                Tok::Typed {
+                    keyword: "typeof", ..
+                } => match self.typed_literal()? {
                     Typed::Type(ty) => Some(ty),
                     Typed::Literal(_) => None,
                 },
                 _ => {
-                    return Err(self.fail_here(
-                        K::ExpectedToken,
-                        "expected `typeof(type)` after `to`",
-                    ));
+                    return Err(
+                        self.fail_here(K::ExpectedToken, "expected `typeof(type)` after `to`")
+                    );
                 }
             }
         } else {
@@ -240,7 +241,10 @@ impl Parser<'_> {
             forks.push(ColumnAssign { names, expr, span });
         }
         if forks.is_empty() {
-            return Err(self.fail_here(K::ExpectedToken, "expected `(` and a sub-query after `fork`"));
+            return Err(self.fail_here(
+                K::ExpectedToken,
+                "expected `(` and a sub-query after `fork`",
+            ));
         }
         Ok(OperatorKind::Fork(forks))
     }
@@ -307,7 +311,10 @@ impl Parser<'_> {
             } else {
                 None
             };
-            self.expect(Punct::Colon, &format!("after the step name `{}`", name.name))?;
+            self.expect(
+                Punct::Colon,
+                &format!("after the step name `{}`", name.name),
+            )?;
             let condition = self.expr()?;
             let assignments = if self.eat(Punct::FatArrow).is_some() {
                 self.comma_list(|p| p.column_assign())?

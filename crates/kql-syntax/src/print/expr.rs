@@ -1,9 +1,7 @@
 //! Printing expressions, with parentheses wherever the tree's shape needs them.
 
 use super::{Printer, literal};
-use crate::ast::{
-    Expr, ExprKind, FindProject, Operator, UnaryOp,
-};
+use crate::ast::{Expr, ExprKind, FindProject, Operator, UnaryOp};
 
 /// The precedence level an expression prints at (see `parser/expr.rs`): 0 for a pipe, 1-7
 /// for binary operators, 8 for unary, 9 for primaries and postfix forms.
@@ -134,7 +132,11 @@ impl Printer {
                 negated,
             } => {
                 self.expr(expr, 4);
-                self.w(if *negated { " !between (" } else { " between (" });
+                self.w(if *negated {
+                    " !between ("
+                } else {
+                    " between ("
+                });
                 self.expr(low, 1);
                 self.w(" .. ");
                 self.expr(high, 1);

@@ -2,8 +2,8 @@
 
 use super::{Printer, literal, needs_quotes};
 use crate::ast::{
-    ColumnPattern, Expr, ExprKind, Join, MvColumn, NullsOrder, Operator, OperatorKind,
-    ParseKind, ParsePart, SortKey, SortOrder,
+    ColumnPattern, Expr, ExprKind, Join, MvColumn, NullsOrder, Operator, OperatorKind, ParseKind,
+    ParsePart, SortKey, SortOrder,
 };
 
 impl Printer {
