@@ -93,6 +93,23 @@ pub(crate) const HYPHENATED: &[&str] = &[
     "top-nested",
 ];
 
+/// Kusto's fixed option names (`strictQueryOperatorParameter` in `Kql.g4`), besides `hint.*`.
+/// Operators whose arguments may be `Name = expr` (`mv-expand`, `make-series`) accept only
+/// these as options, and the printer quotes a column with one of these names there.
+pub(crate) const STRICT_OPTIONS: &[&str] = &[
+    "bagexpansion",
+    "bin_legacy",
+    "decodeblocks",
+    "expandoutput",
+    "isfuzzy",
+    "kind",
+    "with_itemindex",
+    "with_match_id",
+    "with_step_name",
+    "withsource",
+    "with_source",
+];
+
 /// Words that may follow `!` to form a negated operator (`!has`, `!in~` is handled apart).
 pub(crate) const NEGATABLE: &[&str] = &[
     "between",

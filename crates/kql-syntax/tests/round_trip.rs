@@ -593,6 +593,17 @@ fn regressions_found_by_random_token_soups() {
     round_trip("print a = 0x1F1.5let, b = x.[0], c = 2.[1]");
     // Legacy render properties print as `with (...)`, dotted names included.
     round_trip("T | render timechart hint.strategy=shuffle kind=stacked");
+    // A column named like an option, right after an operator's options.
+    let printed = round_trip(
+        "T | mv-expand ['kind'] = x, ['with_itemindex'] = y | make-series ['kind'] = count() on t step 1d",
+    );
+    assert!(
+        printed.contains("mv-expand ['kind'] = x, ['with_itemindex'] = y"),
+        "{printed}"
+    );
+    // `range(...)` the function prints bare, `range` the source too.
+    canonical("print r = range(1, 5, 2)", "print r = range(1, 5, 2)");
+    canonical("range(1, 3, 1) | take 1", "range(1, 3, 1)\n| take 1");
     // The right side of `join` is a table expression, not any expression.
     assert!(parse_query("T | join -1").is_err());
     assert!(parse_query("T | join x has y on k").is_err());

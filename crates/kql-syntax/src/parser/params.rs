@@ -7,6 +7,7 @@ use crate::ast::{
     ParamValue, Real, SortKey, SortOrder,
 };
 use crate::error::SyntaxErrorKind as K;
+use crate::keywords::STRICT_OPTIONS;
 use crate::token::{Punct, Tok};
 use kql_diagnostics::Span;
 
@@ -21,20 +22,6 @@ pub(crate) enum Options {
     /// Only `hint.*`.
     Hints,
 }
-
-const STRICT_OPTIONS: &[&str] = &[
-    "bagexpansion",
-    "bin_legacy",
-    "decodeblocks",
-    "expandoutput",
-    "isfuzzy",
-    "kind",
-    "with_itemindex",
-    "with_match_id",
-    "with_step_name",
-    "withsource",
-    "with_source",
-];
 
 impl Parser<'_> {
     /// `a, b, c` with `item` parsing each element.

@@ -235,7 +235,12 @@ impl Printer {
     }
 
     pub fn call(&mut self, c: &crate::ast::Call) {
-        self.name(&c.name);
+        // `range(...)` is the function: only `range` without `(` starts a range source.
+        if c.name.name == "range" {
+            self.w("range");
+        } else {
+            self.name(&c.name);
+        }
         self.w("(");
         self.list(&c.args, |p, a| {
             if let Some(n) = &a.name {

@@ -16,7 +16,7 @@ use crate::ast::{
     ColumnAssign, ColumnDecl, Expr, Ident, LetStmt, LetValue, NamedParam, Operator, Param,
     ParamType, ParamValue, Query, Statement,
 };
-use crate::keywords::RESERVED_NAMES;
+use crate::keywords::{RESERVED_NAMES, STRICT_OPTIONS};
 use std::fmt;
 
 /// Accumulates output; the `fmt::Write` of a `String` cannot fail, so methods return nothing.
@@ -139,8 +139,23 @@ impl Printer {
 
     /// `[Name =] expr` or `(A, B) = expr`.
     pub fn column_assign(&mut self, c: &ColumnAssign) {
+        self.column_assign_in(c, false);
+    }
+
+    /// A column right after an operator's options: a name that is also an option name
+    /// (`mv-expand kind = ...`) is bracket-quoted so that it does not read back as an option.
+    pub fn column_assign_after_options(&mut self, c: &ColumnAssign) {
+        self.column_assign_in(c, true);
+    }
+
+    fn column_assign_in(&mut self, c: &ColumnAssign, after_options: bool) {
         match c.names.as_slice() {
             [] => {}
+            [one] if after_options && STRICT_OPTIONS.contains(&one.name.as_str()) => {
+                self.w("['");
+                self.w(&one.name);
+                self.w("'] = ");
+            }
             [one] => {
                 self.name(one);
                 self.w(" = ");

@@ -170,7 +170,7 @@ impl Printer {
                 self.w("make-series ");
                 self.params(&m.params);
                 self.list(&m.aggregates, |p, a| {
-                    p.column_assign(&a.column);
+                    p.column_assign_after_options(&a.column);
                     if let Some(d) = &a.default {
                         p.w(" default = ");
                         p.expr(d, 1);
@@ -376,7 +376,7 @@ impl Printer {
     }
 
     fn mv_column(&mut self, c: &MvColumn) {
-        self.column_assign(&c.column);
+        self.column_assign_after_options(&c.column);
         if let Some(t) = c.to_type {
             self.w(" to typeof(");
             self.w(t.as_str());
