@@ -1,5 +1,5 @@
 //! String functions: `tolower`, `toupper`, `strlen`, `substring`, `strcat`, `strcat_delim`,
-//! `indexof`, `countof`, `split`, `replace_string`, and the regex functions (`extract`,
+//! `indexof`, `countof`, `split`, `replace_string`, `url_decode`, and the regex functions (`extract`,
 //! `extract_all`, `replace_regex`, the deprecated `replace`, `trim`, `trim_start`,
 //! `trim_end`).
 //!
@@ -132,6 +132,41 @@ fn substring_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     }))
 }
 
+/// `url_decode`: `%XX` escapes become their bytes (read as UTF-8, invalid sequences
+/// replaced); a `%` not followed by two hex digits stays as it is. `+` is left alone, as in
+/// Kusto: form-encoded values (`+` for a space) need `replace_string(s, "+", " ")` first.
+pub fn url_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (bytes.get(i), bytes.get(i + 1), bytes.get(i + 2)) {
+            (Some(b'%'), Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                let v = hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0);
+                out.push(u8::try_from(v).unwrap_or(b'?'));
+                i += 3;
+            }
+            (Some(&b), _, _) => {
+                out.push(b);
+                i += 1;
+            }
+            (None, _, _) => break,
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn url_decode_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    let s = string_arg(args, 0)?;
+    Ok(build_strings(rows, |i, out| {
+        out.push_str(&url_decode(s.get(i)))
+    }))
+}
+
 fn strcat(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let parts = (0..args.len())
         .map(|i| string_arg(args, i))
@@ -233,6 +268,9 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         check_one_text(a, ScalarType::Long)
     }),
     text_function!("strcat", &[], DataType::Utf8, strcat, check_strcat),
+    text_function!("url_decode", &[], DataType::Utf8, url_decode_kernel, |a| {
+        check_one_text(a, ScalarType::String)
+    }),
     text_function!(
         "strcat_delim",
         &[],

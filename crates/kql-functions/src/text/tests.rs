@@ -1,6 +1,6 @@
 //! String function semantics, from the Kusto documentation (pages named per case).
 
-use super::substring;
+use super::{substring, url_decode};
 use crate::test_util::{TArg, call};
 use arrow::array::{
     Array, ArrayRef, AsArray, DurationNanosecondArray, Int32Array, Int64Array, StringArray,
@@ -416,4 +416,19 @@ fn search_functions_through_the_registry() {
         texts(&out),
         ["A magic trick can turn a hamster into a dog", ""]
     );
+}
+
+#[test]
+fn url_decode_follows_the_documented_example_and_keeps_bad_escapes() {
+    // DOCS url-decode-function.md.
+    assert_eq!(
+        url_decode("https%3a%2f%2fwww.bing.com%2f"),
+        "https://www.bing.com/"
+    );
+    // A Kubernetes exec `command` value (form-encoded; `+` is not decoded here).
+    assert_eq!(url_decode("cat+%2Fetc%2Fhostname"), "cat+/etc/hostname");
+    assert_eq!(url_decode("caf%C3%A9"), "café");
+    assert_eq!(url_decode("100%"), "100%");
+    assert_eq!(url_decode("%zz%4"), "%zz%4");
+    assert_eq!(url_decode("%FF"), "\u{FFFD}");
 }
