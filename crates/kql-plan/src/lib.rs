@@ -21,6 +21,7 @@ mod binder;
 mod bound;
 mod catalog;
 mod literal;
+mod naming;
 mod range_table;
 mod udf;
 

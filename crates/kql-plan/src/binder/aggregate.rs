@@ -648,44 +648,21 @@ fn percentile_type(ty: ScalarType) -> ScalarType {
     }
 }
 
-/// Default name of an unnamed `by` key: the column, also through `bin(col, ...)`.
+/// Default name of an unnamed `by` key: Kusto's inferred name (`bin(T, 1h)` → `T`,
+/// `tostring(x)` → `x`), else `Column<n>`.
 fn key_default_name(e: &Expr, index: usize) -> String {
-    match &e.kind {
-        ExprKind::Name(id) => id.name.clone(),
-        ExprKind::Paren(inner) => key_default_name(inner, index),
-        ExprKind::Call(c)
-            if matches!(
-                c.name.name.as_str(),
-                "bin" | "floor" | "bin_at" | "bin_auto"
-            ) =>
-        {
-            match c.args.first().map(|a| &a.value.kind) {
-                Some(ExprKind::Name(id)) => id.name.clone(),
-                _ => format!("Column{}", index + 1),
-            }
-        }
-        _ => format!("Column{}", index + 1),
-    }
+    crate::naming::result_name(e).unwrap_or_else(|| format!("Column{}", index + 1))
 }
 
-/// Default name of an unnamed aggregate: `count_`, `max_X`.
+/// Default name of an unnamed aggregate: Kusto's inferred name (`count_`, `max_X`,
+/// `set_X`); `take_any(x)` keeps the column's own name.
 fn aggregate_default_name(e: &Expr, index: usize) -> String {
-    match &e.kind {
-        ExprKind::Call(c) => {
-            // Kusto names list/set/bag aggregates after their result, not the function.
-            let f = match c.name.name.as_str() {
-                "makeset" | "make_set" | "make_set_if" => "set",
-                "makelist" | "make_list" | "make_list_if" | "make_list_with_nulls" => "list",
-                "make_bag" | "make_bag_if" => "bag",
-                "any" | "take_any" => "any",
-                other => other,
-            };
-            match c.args.first().map(|a| &a.value.kind) {
-                Some(ExprKind::Name(id)) => format!("{f}_{}", id.name),
-                _ => format!("{f}_"),
-            }
-        }
-        ExprKind::Paren(inner) => aggregate_default_name(inner, index),
-        _ => format!("Column{}", index + 1),
+    if let ExprKind::Call(c) = &e.kind
+        && c.name.name == "take_any"
+        && let Some(first) = c.args.first()
+        && let Some(n) = crate::naming::result_name(&first.value)
+    {
+        return n;
     }
+    crate::naming::result_name(e).unwrap_or_else(|| format!("Column{}", index + 1))
 }

@@ -52,11 +52,12 @@ impl Binder<'_> {
                 "`$left`/`$right` are only valid in a join's `on` clause",
                 e.span,
             ))),
-            ExprKind::TypeOf(_) => Err(self.error(Diagnostic::error(
-                E_KIND,
-                "`typeof(...)` is only valid after `to` in `mv-expand` and as a function argument",
-                e.span,
-            ))),
+            // `typeof(int)` as a function argument (e.g. `extract(re, 1, s, typeof(int))`)
+            // reaches the function as the type's name.
+            ExprKind::TypeOf(t) => Ok(Scalar::constant(
+                ScalarValue::Utf8(Some(t.as_str().to_string())),
+                ScalarType::String,
+            )),
             _ => Err(self.error(
                 Diagnostic::error(
                     E_KIND,

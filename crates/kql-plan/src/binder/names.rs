@@ -114,14 +114,8 @@ pub(crate) fn unique_name(name: &str, taken: &[String]) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
-/// The name Kusto gives an unnamed column computed from `e`: the column's own name when the
-/// expression is a (possibly parenthesised) column, a member path's last name, otherwise
-/// `fallback` (`Column1`, `print_0`, ...).
+/// The name Kusto gives an unnamed column computed from `e` (see `crate::naming`), or
+/// `fallback` (`Column1`, `print_0`, ...) when Kusto infers none.
 pub(crate) fn default_name(e: &kql_syntax::Expr, fallback: &str) -> String {
-    use kql_syntax::ExprKind;
-    match &e.kind {
-        ExprKind::Name(id) => id.name.clone(),
-        ExprKind::Paren(inner) => default_name(inner, fallback),
-        _ => fallback.to_string(),
-    }
+    crate::naming::result_name(e).unwrap_or_else(|| fallback.to_string())
 }

@@ -15,6 +15,13 @@ impl Binder<'_> {
     pub fn bind_extend(&mut self, input: Tab, cols: &[ColumnAssign], span: Span) -> BResult<Tab> {
         let mut tab = input;
         for a in cols {
+            // `extend x` of an existing column only declares it: nothing changes.
+            if a.names.is_empty()
+                && let ExprKind::Name(id) = &a.expr.kind
+                && tab.find(&id.name).is_some()
+            {
+                continue;
+            }
             let name = self.assign_name(a, &tab, true)?;
             let v = self.bind_scalar(&a.expr, Some(&tab))?;
             tab = self.with_column(tab, &name, v, span)?;
@@ -64,13 +71,8 @@ impl Binder<'_> {
             [one] => Ok(one.name.clone()),
             [] => {
                 let fallback = next_column_name(tab);
-                let name = default_name(&a.expr, &fallback);
-                // `extend x` of an existing column would be a no-op; Kusto names it ColumnN.
-                if extend && matches!(a.expr.kind, ExprKind::Name(_)) && tab.find(&name).is_some() {
-                    Ok(fallback)
-                } else {
-                    Ok(name)
-                }
+                let _ = extend;
+                Ok(default_name(&a.expr, &fallback))
             }
             _ => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,

@@ -9,7 +9,7 @@ use crate::bound::{Col, Scalar, Tab, arrow_type};
 use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder, cast, lit};
 use datafusion::scalar::ScalarValue;
 use kql_diagnostics::{Diagnostic, Span, suggest};
-use kql_syntax::{Call, ColumnAssign, ColumnDecl, Expr, ExprKind, Ident, ScalarType};
+use kql_syntax::{Call, ColumnAssign, ColumnDecl, Expr, Ident, ScalarType};
 
 impl Binder<'_> {
     /// A bare name in tabular position: a `let` table, a parameterless function, a table.
@@ -104,17 +104,21 @@ impl Binder<'_> {
                 [a] => self.bind_tabular(&a.value),
                 _ => Err(self.error(Diagnostic::error(E_ARG_COUNT, "`materialize` expects 1 argument", call.span))),
             },
-            "table" => match call.args.first().map(|a| &a.value.kind) {
-                Some(ExprKind::Literal(kql_syntax::Literal {
-                    kind: kql_syntax::LiteralKind::String { value, .. },
-                    span,
-                })) => self.bind_table_name(&Ident::new(value.clone(), *span)),
-                _ => Err(self.error(Diagnostic::error(
-                    E_NOT_CONSTANT,
-                    "`table()` needs a constant table name",
-                    call.span,
-                ))),
-            },
+            "table" => {
+                let Some(arg) = call.args.first() else {
+                    return Err(self.error(Diagnostic::error(E_ARG_COUNT, "`table()` needs a table name", call.span)));
+                };
+                let v = self.bind_scalar_no_input(&arg.value)?;
+                let v = self.fold(v);
+                match v.constant {
+                    Some(ScalarValue::Utf8(Some(name))) => self.bind_table_name(&Ident::new(name, arg.value.span)),
+                    _ => Err(self.error(Diagnostic::error(
+                        E_NOT_CONSTANT,
+                        "`table()` needs a constant table name",
+                        arg.value.span,
+                    ))),
+                }
+            }
             _ => Err(self.error(
                 Diagnostic::error(
                     E_UNKNOWN_TABLE,
@@ -320,7 +324,7 @@ impl Binder<'_> {
             let v = self.bind_scalar_no_input(&a.expr)?;
             let name = match a.names.first() {
                 Some(n) => n.name.clone(),
-                None => format!("print_{i}"),
+                None => super::names::default_name(&a.expr, &format!("print_{i}")),
             };
             let name = unique_name(&name, &taken);
             taken.push(name.clone());

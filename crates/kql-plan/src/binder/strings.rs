@@ -100,12 +100,18 @@ impl Binder<'_> {
                     .with_note(e.to_string()),
             ));
         }
-        let e = datafusion::functions::expr_fn::regexp_like(l.expr, r.expr, None);
-        Ok(Scalar::new(
-            datafusion::functions::expr_fn::coalesce(vec![e, lit(false)]),
-            ScalarType::Bool,
-        )
-        .non_null())
+        let e = match &r.constant {
+            Some(ScalarValue::Utf8(Some(p))) => {
+                kql_functions::string_ops::regex_predicate(l.expr, p).map_err(|err| {
+                    self.error(Diagnostic::error(E_BAD_LITERAL, err.to_string(), rspan))
+                })?
+            }
+            _ => datafusion::functions::expr_fn::coalesce(vec![
+                datafusion::functions::expr_fn::regexp_like(l.expr, r.expr, None),
+                lit(false),
+            ]),
+        };
+        Ok(Scalar::new(e, ScalarType::Bool).non_null())
     }
 
     /// `x in (...)`, `x !in~ (...)`, `x has_any (...)`.
@@ -187,7 +193,8 @@ impl Binder<'_> {
         for v in values {
             let (l2, v2) =
                 self.unify_for_comparison(Scalar { ..lhs.clone() }, v, span, expr.span, span)?;
-            if l2.ty != lhs.ty {
+            let numeric = super::ops::is_number(l2.ty) && super::ops::is_number(lhs.ty);
+            if l2.ty != lhs.ty && !numeric {
                 return Err(self.error(Diagnostic::error(
                     E_OPERAND_TYPE,
                     format!(
@@ -197,7 +204,7 @@ impl Binder<'_> {
                     span,
                 )));
             }
-            items.push(v2.expr);
+            items.push(self.cast_to(v2.expr, v2.ty, lhs.ty));
         }
         let nullable = lhs.nullable;
         let e = DfExpr::InList(datafusion::logical_expr::expr::InList::new(
