@@ -22,6 +22,7 @@ mod datetime;
 pub mod dynamic;
 mod logic;
 pub mod math;
+pub mod network;
 #[cfg(test)]
 mod reference_rule_tests;
 pub mod registry;

@@ -147,6 +147,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::math::FUNCTIONS,
         crate::datetime::FUNCTIONS,
         crate::dynamic::FUNCTIONS,
+        crate::network::FUNCTIONS,
     ]
     .into_iter()
     .flat_map(|s| s.iter())

@@ -16,6 +16,8 @@ mod access;
 mod build;
 mod json;
 
+pub(crate) use json::parse_dynamic;
+
 use crate::convert::tostring_expr;
 use crate::registry::{
     Arg, ArgError, CheckResult, Function, FunctionKind, arg_type, cast_to, expect_count,
