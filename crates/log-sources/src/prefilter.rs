@@ -47,11 +47,14 @@ pub struct Prefilter {
 struct Matcher(AhoCorasick);
 
 impl Matcher {
+    /// Patterns are matched against the ASCII-lowercased record: a case-sensitive
+    /// automaton over lowercased patterns can use Aho-Corasick's SIMD searchers, which its
+    /// case-insensitive mode cannot, and lowercasing a record is one vectorised pass.
     fn new(patterns: &[String]) -> Option<Self> {
+        let lower: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
         AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
-            .build(patterns)
+            .build(lower)
             .ok()
             .map(Matcher)
     }
@@ -104,6 +107,11 @@ impl Prefilter {
 
     /// True when `record` may contain one of the literals (so it must be parsed).
     pub fn may_match(&self, record: &[u8], encoding: Encoding) -> bool {
+        self.may_match_with(record, encoding, &mut Vec::new())
+    }
+
+    /// [`Self::may_match`] with a scratch buffer the caller keeps between records.
+    pub fn may_match_with(&self, record: &[u8], encoding: Encoding, scratch: &mut Vec<u8>) -> bool {
         let m = match encoding {
             Encoding::Json => &self.json,
             Encoding::Csv => &self.csv,
@@ -112,7 +120,10 @@ impl Prefilter {
         let Some(Matcher(ac)) = m else {
             return true;
         };
-        if ac.is_match(record) {
+        scratch.clear();
+        scratch.extend_from_slice(record);
+        scratch.make_ascii_lowercase();
+        if ac.is_match(scratch.as_slice()) {
             return true;
         }
         encoding == Encoding::Json

@@ -220,37 +220,42 @@ fn drive(
     input: &Input,
 ) -> Result<(), SourceError> {
     let chunk = chunk.max(4096);
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk);
+    // `buf[..len]` holds unconsumed bytes; the vector only grows (zeroing new space once)
+    // when an unfinished record plus a chunk no longer fits.
+    let mut buf: Vec<u8> = vec![0; chunk];
+    let mut len = 0;
     let mut buf_offset = offset;
     let mut done = false;
     loop {
         if !done {
-            let old = buf.len();
-            buf.resize(old + chunk, 0);
-            let n = read_full(src, &mut buf[old..]).map_err(|e| read_error(input, e))?;
-            buf.truncate(old + n);
+            if buf.len() < len + chunk {
+                buf.resize(len + chunk, 0);
+            }
+            let n = read_full(src, &mut buf[len..len + chunk]).map_err(|e| read_error(input, e))?;
+            len += n;
             done = n < chunk;
             if let Some(end) = end {
-                let abs_end = buf_offset + buf.len() as u64;
+                let abs_end = buf_offset + len as u64;
                 if abs_end >= end {
                     // The range owns the line holding byte end-1: cut after its newline.
                     let from = end.saturating_sub(1).saturating_sub(buf_offset) as usize;
-                    if let Some(i) = memchr::memchr(b'\n', buf.get(from..).unwrap_or_default()) {
-                        buf.truncate(from + i + 1);
+                    if let Some(i) = memchr::memchr(b'\n', buf.get(from..len).unwrap_or_default()) {
+                        len = from + i + 1;
                         done = true;
                     }
                 }
             }
         }
         let last = done && eof;
-        let used = reader.feed(&buf, buf_offset, last, sink).min(buf.len());
-        buf.drain(..used);
+        let used = reader.feed(&buf[..len], buf_offset, last, sink).min(len);
+        buf.copy_within(used..len, 0);
+        len -= used;
         buf_offset += used as u64;
         sink.report.next_offset = buf_offset;
         if sink.error.is_some() {
             return Ok(());
         }
-        if done && (last || used == 0 || buf.is_empty()) {
+        if done && (last || used == 0 || len == 0) {
             break;
         }
     }

@@ -11,7 +11,7 @@
 //! Header columns no table knows are ignored; an empty cell is null (`""` for strings).
 
 use super::route::{
-    self, DEVICE_COLUMNS, Evidence, NETWORK_COLUMNS, PROCESS_COLUMNS, Route, Router,
+    DEVICE_COLUMNS, Evidence, NETWORK_COLUMNS, PROCESS_COLUMNS, Route, RouteCache, Router,
 };
 use super::tables::TableOutputs;
 use crate::format::{EventSink, FormatReader};
@@ -62,6 +62,7 @@ pub struct CsvReader {
     header: Option<Header>,
     outs: TableOutputs,
     router: Router,
+    routes: RouteCache,
     prefilter: Option<Arc<Prefilter>>,
     /// Field ranges of the current record: (start, end, quoted).
     fields: Vec<(usize, usize, bool)>,
@@ -80,6 +81,7 @@ impl CsvReader {
             header: None,
             outs: TableOutputs::new(ctx.tables.clone(), ctx.options.batch_size),
             router: ctx.router(),
+            routes: RouteCache::default(),
             prefilter: ctx.prefilter.clone().filter(|p| !p.keeps_everything()),
             fields: Vec::new(),
             skipping: None,
@@ -223,8 +225,8 @@ impl CsvReader {
             has_process: nonempty(&h.process),
         };
         let route = match cell(h.type_col) {
-            Some(t) => route::by_name(&t),
-            None => self.router.route(&ev),
+            Some(t) => self.routes.by_name(&t),
+            None => self.routes.route(&self.router, &ev),
         };
         let table = match route {
             Route::Table(t) => t,

@@ -14,7 +14,7 @@
 //! (`category` or `Type` may come last), then converted into that table's builders.
 
 use super::keys::{KeyId, KeyIndex};
-use super::route::{self, Evidence, Route, Router};
+use super::route::{Evidence, Route, RouteCache, Router};
 use super::tables::TableOutputs;
 use crate::format::EventSink;
 use crate::json::scan::{Kind, ScanError, Scanner, Token, unescape};
@@ -86,10 +86,12 @@ pub struct JsonDecoder {
     keys: KeyIndex,
     outs: TableOutputs,
     router: Router,
+    routes: RouteCache,
     prefilter: Option<Arc<Prefilter>>,
     pending: Vec<Pending>,
     elements: Vec<(usize, usize)>,
     scratch: String,
+    lower: Vec<u8>,
     prefiltered: u64,
 }
 
@@ -115,10 +117,12 @@ impl JsonDecoder {
             keys: KeyIndex::new(&FIXED, interesting),
             outs: TableOutputs::new(request, batch_size),
             router,
+            routes: RouteCache::default(),
             prefilter: prefilter.filter(|p| !p.keeps_everything()),
             pending: Vec::with_capacity(128),
             elements: Vec::new(),
             scratch: String::new(),
+            lower: Vec::new(),
             prefiltered: 0,
         }
     }
@@ -146,7 +150,7 @@ impl JsonDecoder {
         depth: u8,
     ) -> Outcome {
         if let Some(p) = &self.prefilter
-            && !p.may_match(text.as_bytes(), Encoding::Json)
+            && !p.may_match_with(text.as_bytes(), Encoding::Json, &mut self.lower)
         {
             self.prefiltered += 1;
             return Outcome::Skipped;
@@ -351,9 +355,9 @@ impl JsonDecoder {
         let action_text = action.map(|t| token_string(t, text));
         ev.action_type = action_text.as_deref().filter(|a| !a.is_empty());
         let route = match (category, type_name) {
-            (Some(c), _) => route::by_name(&token_string(c, text)),
-            (None, Some(t)) => route::by_name(&token_string(t, text)),
-            (None, None) => self.router.route(&ev),
+            (Some(c), _) => self.routes.by_name(&token_string(c, text)),
+            (None, Some(t)) => self.routes.by_name(&token_string(t, text)),
+            (None, None) => self.routes.route(&self.router, &ev),
         };
         let table = match route {
             Route::Table(t) => t,

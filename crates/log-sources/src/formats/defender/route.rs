@@ -137,6 +137,47 @@ impl Router {
     }
 }
 
+/// Routes already decided, by name or by evidence: an input has only a few distinct
+/// categories, `Type`s and action types, and looking a table up by name scans every schema.
+#[derive(Debug, Default)]
+pub struct RouteCache {
+    entries: Vec<(u8, Box<str>, Route)>,
+}
+
+impl RouteCache {
+    /// Entries kept; inputs with more distinct keys are routed without the cache.
+    const MAX: usize = 256;
+
+    /// The table a record naming `name` goes to.
+    pub fn by_name(&mut self, name: &str) -> Route {
+        self.get_or(0, name, || by_name(name))
+    }
+
+    /// The table of a record that names none, from its evidence.
+    pub fn route(&mut self, router: &Router, ev: &Evidence<'_>) -> Route {
+        let kind = 1
+            + u8::from(ev.has_device)
+            + 2 * u8::from(ev.has_network)
+            + 4 * u8::from(ev.has_process);
+        self.get_or(kind, ev.action_type.unwrap_or(""), || router.route(ev))
+    }
+
+    fn get_or(&mut self, kind: u8, key: &str, f: impl FnOnce() -> Route) -> Route {
+        if let Some((_, _, r)) = self
+            .entries
+            .iter()
+            .find(|(k, s, _)| *k == kind && **s == *key)
+        {
+            return r.clone();
+        }
+        let r = f();
+        if self.entries.len() < Self::MAX {
+            self.entries.push((kind, key.into(), r.clone()));
+        }
+        r
+    }
+}
+
 /// The Defender device table an action type belongs to, for the tables with their own
 /// action types (advanced-hunting table reference pages); `None` for DeviceEvents' many
 /// miscellaneous types and anything unknown.
