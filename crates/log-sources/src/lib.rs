@@ -5,6 +5,20 @@
 //! KQL rule runs unchanged over Defender exports, Sysmon, auditd, Kubernetes audit logs,
 //! Tetragon and Falco. Bad input never stops a run and is never silently lost: each bad
 //! record is reported with its location and reason.
+//!
+//! # Using it
+//!
+//! * [`Inputs::discover`] expands paths (files, folders, `-`) into [`Input`]s, each with
+//!   its format, compression and the tables its first records feed.
+//! * [`Inputs::read_all`] reads them with a [`ReadPlan`] (options, which tables and columns,
+//!   an optional [`Prefilter`]), handing each Arrow batch to a callback, and returns a
+//!   [`ReadReport`]: per file the rows per table and the bad records.
+//!   [`read_input`] reads one input or one byte range of it; [`resume_input`] follows a
+//!   growing file from a returned offset.
+//! * [`LogTable`] is the DataFusion `TableProvider` of one table over the inputs: streamed,
+//!   parallel, with projection pushdown and the prefilter hook.
+//! * [`convert()`] writes the inputs as Parquet, one folder per table.
+//! * New formats implement [`FormatReader`] and add a line to [`formats::registry`].
 
 pub mod builder;
 pub mod compress;

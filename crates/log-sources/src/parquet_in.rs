@@ -192,17 +192,23 @@ pub fn read(
                     batch.num_rows()
                 ])) as ArrayRef,
                 None => empty_column(col.ty, target, batch.num_rows()),
-                Some(a) => convert(a, col.ty, target).unwrap_or_else(|found| {
-                    sink.bad(BadRecord {
-                        location: at(row_offset),
-                        reason: BadReason::WrongType {
-                            column: col.name.clone(),
-                            expected: col.ty.as_str(),
-                            found,
-                        },
-                    });
-                    empty_column(col.ty, target, batch.num_rows())
-                }),
+                Some(a) => {
+                    let (arr, problem) = match convert(a, col.ty, target) {
+                        Ok(x) => x,
+                        Err(e) => (empty_column(col.ty, target, batch.num_rows()), Some(e)),
+                    };
+                    if let Some(found) = problem {
+                        sink.bad(BadRecord {
+                            location: at(row_offset),
+                            reason: BadReason::WrongType {
+                                column: col.name.clone(),
+                                expected: col.ty.as_str(),
+                                found,
+                            },
+                        });
+                    }
+                    arr
+                }
             };
             cols.push(arr);
         }
@@ -222,8 +228,13 @@ fn empty_column(ty: ScalarType, target: &DataType, n: usize) -> ArrayRef {
     }
 }
 
-/// Casts a file column to the table's type. Err describes values that did not convert.
-fn convert(a: &ArrayRef, ty: ScalarType, target: &DataType) -> Result<ArrayRef, String> {
+/// Casts a file column to the table's type. Values that do not convert become empty and
+/// are described in the second result; `Err` when the column cannot be cast at all.
+fn convert(
+    a: &ArrayRef,
+    ty: ScalarType,
+    target: &DataType,
+) -> Result<(ArrayRef, Option<String>), String> {
     let source = if ty == ScalarType::Dynamic && !is_text(a.data_type()) {
         json_text(a)?
     } else {
@@ -234,14 +245,14 @@ fn convert(a: &ArrayRef, ty: ScalarType, target: &DataType) -> Result<ArrayRef, 
         ..CastOptions::default()
     };
     let out = cast_with_options(&source, target, &safe).map_err(|e| e.to_string())?;
-    if out.null_count() > source.null_count() {
-        return Err(format!(
+    let lost = (out.null_count() > source.null_count()).then(|| {
+        format!(
             "{} values of type {} did not convert",
             out.null_count() - source.null_count(),
             a.data_type()
-        ));
-    }
-    Ok(match ty {
+        )
+    });
+    let out = match ty {
         // KQL strings are never null.
         ScalarType::String | ScalarType::Guid if out.null_count() > 0 => {
             let s = out
@@ -255,7 +266,8 @@ fn convert(a: &ArrayRef, ty: ScalarType, target: &DataType) -> Result<ArrayRef, 
             )
         }
         _ => out,
-    })
+    };
+    Ok((out, lost))
 }
 
 fn is_text(t: &DataType) -> bool {
@@ -285,4 +297,91 @@ fn json_text(a: &ArrayRef) -> Result<ArrayRef, String> {
         return Err("nested values could not be written as JSON".into());
     }
     Ok(Arc::new(StringArray::from(values)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::Inputs;
+    use crate::test_support::t_2025_03_04;
+    use arrow::array::{Int32Array, Int64Array, TimestampNanosecondArray};
+    use arrow::datatypes::{Field, Schema};
+    use parquet::arrow::ArrowWriter;
+
+    /// A Parquet file shaped like a Log Analytics export job's: no kqlhunt metadata, the
+    /// table named by `Type`, datetimes as ISO text, a narrower integer type, a column the
+    /// table does not have, and columns missing.
+    #[test]
+    fn export_job_files_are_routed_by_type_and_cast() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export-0001.parquet");
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("TimeGenerated", DataType::Utf8, true),
+            Field::new("Type", DataType::Utf8, true),
+            Field::new("FileName", DataType::Utf8, true),
+            Field::new("ProcessId", DataType::Int32, true),
+            Field::new("NotAColumn", DataType::Utf8, true),
+        ]));
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(StringArray::from(vec![
+                    Some("2025-03-04T10:15:02.4412345Z"),
+                    Some("not a time"),
+                ])),
+                Arc::new(StringArray::from(vec!["DeviceProcessEvents"; 2])),
+                Arc::new(StringArray::from(vec![Some("curl"), None])),
+                Arc::new(Int32Array::from(vec![Some(48211), None])),
+                Arc::new(StringArray::from(vec!["x"; 2])),
+            ],
+        )
+        .unwrap();
+        let mut w = ArrowWriter::try_new(File::create(&path).unwrap(), schema, None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+
+        let opts = ReadOptions::default();
+        let inputs = Inputs::discover(&[&path], &opts).unwrap();
+        assert_eq!(inputs.inputs[0].format(), Some(FORMAT));
+        assert_eq!(inputs.inputs[0].tables, vec!["DeviceProcessEvents"]);
+        let mut batches = Vec::new();
+        let report = inputs
+            .read_all(&ReadPlan::all(opts), &mut |t, b| {
+                batches.push((t, b));
+                Ok(())
+            })
+            .unwrap();
+        let (table, b) = &batches[0];
+        assert_eq!(*table, "DeviceProcessEvents");
+        let tg = b.column_by_name("TimeGenerated").unwrap();
+        let tg = tg
+            .as_any()
+            .downcast_ref::<TimestampNanosecondArray>()
+            .unwrap();
+        assert_eq!(tg.value(0), t_2025_03_04(10, 15, 2, 441_234_500));
+        assert!(tg.is_null(1));
+        let name = b.column_by_name("FileName").unwrap();
+        let name = name.as_any().downcast_ref::<StringArray>().unwrap();
+        // A null string is "" in KQL.
+        assert_eq!(
+            (name.value(0), name.is_null(1), name.value(1)),
+            ("curl", false, "")
+        );
+        let pid = b.column_by_name("ProcessId").unwrap();
+        let pid = pid.as_any().downcast_ref::<Int64Array>().unwrap();
+        assert_eq!((pid.value(0), pid.is_null(1)), (48211, true));
+        // Absent from the file: strings "", others null.
+        let dev = b.column_by_name("DeviceName").unwrap();
+        assert_eq!(
+            dev.as_any().downcast_ref::<StringArray>().unwrap().value(0),
+            ""
+        );
+        assert!(b.column_by_name("ReportId").unwrap().is_null(0));
+        // The unparsable time is reported once for the batch.
+        let bad = &report.files[0].bad;
+        assert_eq!(bad.len(), 1);
+        assert!(
+            matches!(&bad[0].reason, BadReason::WrongType { column, .. } if column == "TimeGenerated")
+        );
+    }
 }
