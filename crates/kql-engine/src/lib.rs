@@ -117,6 +117,7 @@ impl Engine {
         tables: &[table_schemas::TableSchema],
     ) -> Result<(), EngineError> {
         for t in tables {
+            let t = &table_schemas::with_standard_columns(t.clone());
             let mem = datafusion::catalog::MemTable::try_new(t.arrow_schema(), vec![vec![]])
                 .map_err(|e| EngineError::Format {
                     path: t.name.clone(),

@@ -153,13 +153,16 @@ pub(crate) fn parse_datetime(text: &str) -> Result<i64, LiteralError> {
         Some(i) => (&t[..i], t[i + 1..].trim_start()),
         None => (t, ""),
     };
-    let date = NaiveDate::parse_from_str(date_part, "%Y-%m-%d").map_err(|_| bad())?;
+    // ISO dates, and the US month/day/year form Kusto also reads (`01/16/2022 10:00:00`).
+    let date = NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(date_part, "%m/%d/%Y"))
+        .map_err(|_| bad())?;
     // Split a trailing zone designator off the time.
     let (time_part, offset_secs) = split_zone(rest).ok_or_else(bad)?;
     let time = if time_part.is_empty() {
         NaiveTime::MIN
     } else {
-        parse_time(time_part).ok_or_else(bad)?
+        parse_time_12h(time_part).ok_or_else(bad)?
     };
     let dt = NaiveDateTime::new(date, time) - chrono::Duration::seconds(offset_secs);
     dt.and_utc()
@@ -194,6 +197,36 @@ fn split_zone(rest: &str) -> Option<(&str, i64)> {
         return Some((time.trim(), sign * (h * 3600 + m * 60)));
     }
     Some((rest, 0))
+}
+
+/// A time with an optional `AM`/`PM` suffix.
+fn parse_time_12h(text: &str) -> Option<NaiveTime> {
+    let t = text.trim();
+    let (t, pm) = match t.strip_suffix("PM").or_else(|| t.strip_suffix("pm")) {
+        Some(r) => (r.trim_end(), Some(true)),
+        None => match t.strip_suffix("AM").or_else(|| t.strip_suffix("am")) {
+            Some(r) => (r.trim_end(), Some(false)),
+            None => (t, None),
+        },
+    };
+    let time = parse_time(t)?;
+    match pm {
+        None => Some(time),
+        Some(pm) => {
+            use chrono::Timelike;
+            let h = time.hour();
+            if h == 0 || h > 12 {
+                return None;
+            }
+            let h24 = match (h, pm) {
+                (12, false) => 0,
+                (12, true) => 12,
+                (h, true) => h + 12,
+                (h, false) => h,
+            };
+            time.with_hour(h24)
+        }
+    }
 }
 
 fn parse_time(text: &str) -> Option<NaiveTime> {
@@ -318,6 +351,18 @@ mod tests {
             Ok(base + 10 * 3_600_000_000_000)
         );
         assert!(parse_datetime("2024-13-01").is_err());
+        assert_eq!(
+            parse_datetime("01/31/2024 10:00:00"),
+            Ok(base + 10 * 3_600_000_000_000)
+        );
+        assert_eq!(
+            parse_datetime("01/31/2024 10:00:00 PM"),
+            Ok(base + 22 * 3_600_000_000_000)
+        );
+        assert_eq!(
+            parse_datetime("01/31/2024 12:30:00 AM"),
+            Ok(base + 30 * 60_000_000_000)
+        );
         assert!(parse_datetime("yesterday").is_err());
         assert!(parse_datetime("0001-01-01").is_err());
     }

@@ -28,7 +28,7 @@ mod types;
 
 pub use schema::{
     Column, SchemaError, TableSchema, builtin_table, builtin_tables, parse_schema_file,
-    parse_user_schemas, scalar_type_from_schema_name,
+    parse_user_schemas, scalar_type_from_schema_name, with_standard_columns,
 };
 
 pub use types::{KQL_TYPE_METADATA_KEY, arrow_field, arrow_type, kql_type_of};

@@ -68,8 +68,37 @@ pub fn builtin_tables() -> &'static [TableSchema] {
             .iter()
             // Embedded files are checked by a unit test; a broken one is skipped, not fatal.
             .filter_map(|(file, text)| parse_schema_file(file, text).ok())
+            .map(with_standard_columns)
             .collect()
     })
+}
+
+/// The standard columns every Azure Monitor Logs table has ("Standard columns in Azure
+/// Monitor Logs": `TenantId`, `Type`, `_ItemId`, `_TimeReceived`, `_ResourceId`,
+/// `_SubscriptionId`; the billing columns `_IsBillable` and `_BilledSize` are left out on
+/// purpose). Table reference pages omit most of them, yet Sentinel queries use them
+/// (`_ItemId`, `_ResourceId`), so every table that has `TimeGenerated` (a Log Analytics
+/// table) gets those it lacks, after its own columns.
+pub fn with_standard_columns(mut t: TableSchema) -> TableSchema {
+    if t.column("TimeGenerated").is_none() {
+        return t;
+    }
+    for (name, ty) in [
+        ("TenantId", ScalarType::String),
+        ("Type", ScalarType::String),
+        ("_ItemId", ScalarType::String),
+        ("_TimeReceived", ScalarType::DateTime),
+        ("_ResourceId", ScalarType::String),
+        ("_SubscriptionId", ScalarType::String),
+    ] {
+        if t.column(name).is_none() {
+            t.columns.push(Column {
+                name: name.to_string(),
+                ty,
+            });
+        }
+    }
+    t
 }
 
 /// The built-in schema of a table, by exact name.
@@ -592,7 +621,8 @@ mod tests {
             .expect("embedded");
         let tables = parse_user_schemas(file, text).expect("parses");
         assert_eq!(tables.len(), 1);
-        assert_eq!(Some(&tables[0]), builtin_table("DeviceProcessEvents"));
+        let with_std = with_standard_columns(tables[0].clone());
+        assert_eq!(Some(&with_std), builtin_table("DeviceProcessEvents"));
     }
 
     fn user_error(text: &str) -> String {

@@ -6,6 +6,8 @@
 
 use super::{BResult, Binder, E_BAD_LITERAL, E_KIND, E_OPERAND_TYPE, E_UNSUPPORTED};
 use crate::bound::{Scalar, Tab};
+#[allow(unused_imports)]
+use datafusion::logical_expr::LogicalPlanBuilder;
 use datafusion::logical_expr::{Expr as DfExpr, lit};
 use datafusion::scalar::ScalarValue;
 use kql_diagnostics::{Diagnostic, Span};
@@ -15,7 +17,7 @@ use kql_syntax::{BinaryOp, Expr, ListOp, ScalarType};
 impl Binder<'_> {
     /// A string operand: `string` as is, anything else through `tostring` (Kusto applies
     /// string operators to the text form of other types).
-    fn as_text(&mut self, s: Scalar, span: Span) -> BResult<Scalar> {
+    pub fn as_text(&mut self, s: Scalar, span: Span) -> BResult<Scalar> {
         match s.ty {
             ScalarType::String => Ok(s),
             ScalarType::Guid => Ok(Scalar {
@@ -221,6 +223,8 @@ impl Binder<'_> {
         Ok(Scalar::new(e, ScalarType::Bool).non_null())
     }
 
+    /// A list operator whose right side is a table: its first column supplies the values
+    /// (a `dynamic` column's array elements count one by one, as `in` flattens arrays).
     fn in_subquery(
         &mut self,
         op: ListOp,
@@ -228,20 +232,6 @@ impl Binder<'_> {
         table: &Expr,
         span: Span,
     ) -> BResult<Scalar> {
-        let negated = match op {
-            ListOp::In => false,
-            ListOp::NotIn => true,
-            _ => {
-                return Err(self.error(Diagnostic::error(
-                    E_UNSUPPORTED,
-                    format!(
-                        "`{}` with a tabular right side is not supported yet",
-                        op.as_str()
-                    ),
-                    span,
-                )));
-            }
-        };
         let tab = self.bind_tabular(table)?;
         let Some(first) = tab.cols.first().cloned() else {
             return Err(self.error(Diagnostic::error(
@@ -250,30 +240,147 @@ impl Binder<'_> {
                 table.span,
             )));
         };
-        if first.ty != lhs.ty {
+        let value_col = self.fresh_name("in_value");
+        let raw_col = self.fresh_name("in_raw");
+        // The values, one per row, as the tested value's type.
+        let (values, vty) = if first.ty == ScalarType::Dynamic {
+            let items = self.op_udf(
+                crate::udf::OpKind::MvItems {
+                    bag_as_array: false,
+                    limit: None,
+                },
+                vec![super::names::column(&first.name)],
+                span,
+            )?;
+            let plan = datafusion::logical_expr::LogicalPlanBuilder::from(tab.plan)
+                .project(vec![items.alias(&raw_col)])
+                .and_then(|b| {
+                    b.unnest_columns_with_options(
+                        vec![datafusion::common::Column::new_unqualified(
+                            raw_col.as_str(),
+                        )],
+                        datafusion::common::UnnestOptions::new().with_preserve_nulls(false),
+                    )
+                })
+                .and_then(|b| b.build())
+                .map_err(|e| self.plan_error(e, table.span))?;
+            let target = if lhs.ty == ScalarType::Dynamic {
+                ScalarType::String
+            } else {
+                lhs.ty
+            };
+            let cast = self.op_udf(
+                crate::udf::OpKind::DynCast(target),
+                vec![super::names::column(&raw_col)],
+                span,
+            )?;
+            let plan = datafusion::logical_expr::LogicalPlanBuilder::from(plan)
+                .project(vec![cast.alias(&value_col)])
+                .and_then(|b| b.build())
+                .map_err(|e| self.plan_error(e, table.span))?;
+            (plan, target)
+        } else {
+            let plan = datafusion::logical_expr::LogicalPlanBuilder::from(tab.plan)
+                .project(vec![super::names::column(&first.name).alias(&value_col)])
+                .and_then(|b| b.build())
+                .map_err(|e| self.plan_error(e, table.span))?;
+            (plan, first.ty)
+        };
+        let lhs = if lhs.ty == ScalarType::Dynamic || lhs.ty == ScalarType::Guid {
+            self.as_text(lhs, span)?
+        } else {
+            lhs
+        };
+        let compatible = vty == lhs.ty
+            || (super::ops::is_number(vty) && super::ops::is_number(lhs.ty))
+            || (vty == ScalarType::Guid && lhs.ty == ScalarType::String);
+        if !compatible {
             return Err(self.error(Diagnostic::error(
                 E_OPERAND_TYPE,
                 format!(
                     "the table's first column `{}` is {}, but the tested value is {}",
-                    first.name, first.ty, lhs.ty
+                    first.name, vty, lhs.ty
                 ),
                 table.span,
             )));
         }
-        let sub = datafusion::logical_expr::LogicalPlanBuilder::from(tab.plan)
-            .project(vec![super::names::column(&first.name)])
-            .and_then(|b| b.build())
-            .map_err(|e| self.plan_error(e, table.span))?;
-        let e = DfExpr::InSubquery(datafusion::logical_expr::expr::InSubquery::new(
-            Box::new(lhs.expr),
-            datafusion::logical_expr::Subquery {
-                subquery: std::sync::Arc::new(sub),
-                outer_ref_columns: vec![],
-                spans: Default::default(),
-            },
-            negated,
-        ));
-        Ok(Scalar::new(e, ScalarType::Bool))
+        match op {
+            ListOp::In | ListOp::NotIn | ListOp::InCi | ListOp::NotInCi => {
+                let ci = matches!(op, ListOp::InCi | ListOp::NotInCi);
+                let negated = matches!(op, ListOp::NotIn | ListOp::NotInCi);
+                let mut v = super::names::column(&value_col);
+                let mut l = lhs.expr;
+                if ci {
+                    v = datafusion::functions::expr_fn::lower(v);
+                    l = datafusion::functions::expr_fn::lower(l);
+                } else if vty != lhs.ty {
+                    v = self.cast_to(v, vty, lhs.ty);
+                }
+                let sub = if ci || vty != lhs.ty {
+                    let out = self.fresh_name("in_set");
+                    datafusion::logical_expr::LogicalPlanBuilder::from(values)
+                        .project(vec![v.alias(&out)])
+                        .and_then(|b| b.build())
+                        .map_err(|e| self.plan_error(e, table.span))?
+                } else {
+                    values
+                };
+                let e = DfExpr::InSubquery(datafusion::logical_expr::expr::InSubquery::new(
+                    Box::new(l),
+                    datafusion::logical_expr::Subquery {
+                        subquery: std::sync::Arc::new(sub),
+                        outer_ref_columns: vec![],
+                        spans: Default::default(),
+                    },
+                    negated,
+                ));
+                let nullable = lhs.nullable;
+                let e = if nullable {
+                    datafusion::functions::expr_fn::coalesce(vec![e, lit(negated)])
+                } else {
+                    e
+                };
+                Ok(Scalar::new(e, ScalarType::Bool).non_null())
+            }
+            ListOp::HasAny | ListOp::HasAll | ListOp::HasAnyCs | ListOp::HasAllCs => {
+                // The needles are only known when the table is computed: collect them into
+                // one dynamic array (a scalar subquery) that the matcher compiles per batch.
+                let list = datafusion::logical_expr::LogicalPlanBuilder::from(values)
+                    .aggregate(
+                        Vec::<DfExpr>::new(),
+                        vec![
+                            datafusion::functions_aggregate::expr_fn::array_agg(
+                                super::names::column(&value_col),
+                            )
+                            .alias(&value_col),
+                        ],
+                    )
+                    .and_then(|b| b.build())
+                    .map_err(|e| self.plan_error(e, table.span))?;
+                let sub = DfExpr::ScalarSubquery(datafusion::logical_expr::Subquery {
+                    subquery: std::sync::Arc::new(list),
+                    outer_ref_columns: vec![],
+                    spans: Default::default(),
+                });
+                let json = self.op_udf(
+                    crate::udf::OpKind::ListToDynamic {
+                        json_elems: false,
+                        limit: None,
+                    },
+                    vec![sub],
+                    span,
+                )?;
+                let all = matches!(op, ListOp::HasAll | ListOp::HasAllCs);
+                let cs = matches!(op, ListOp::HasAnyCs | ListOp::HasAllCs);
+                let hay = self.as_text(lhs, span)?;
+                let e = self.op_udf(
+                    crate::udf::OpKind::HasAnyDynamic { all, cs },
+                    vec![hay.expr, json],
+                    span,
+                )?;
+                Ok(Scalar::new(e, ScalarType::Bool).non_null())
+            }
+        }
     }
 
     /// `x between (low .. high)`; `datetime between (start .. timespan)` means

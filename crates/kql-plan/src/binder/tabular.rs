@@ -42,16 +42,27 @@ impl Binder<'_> {
                 ))),
             },
             ExprKind::Wildcard(id) => self.bind_union(None, &[], std::slice::from_ref(e), id.span),
-            ExprKind::ExternalData { .. } => Err(self.error(
-                Diagnostic::error(
-                    E_UNSUPPORTED,
-                    "`externaldata` is not supported: kqlhunt reads local files only",
-                    e.span,
-                )
-                .with_help(
-                    "bind the file as a table instead: `kqlhunt query --table Name=path/to/file`",
-                ),
-            )),
+            ExprKind::ExternalData { columns, .. } => {
+                // The declared schema binds; the data (usually a URL) is not fetched.
+                self.warnings.push(
+                    Diagnostic::warning(
+                        E_UNSUPPORTED,
+                        "`externaldata` is not fetched: kqlhunt reads local files only, so this table is empty",
+                        e.span,
+                    )
+                    .with_help("bind the data as a table instead: `kqlhunt query --table Name=path/to/file`"),
+                );
+                let cols = columns
+                    .iter()
+                    .map(|c| Col {
+                        name: c.name.name.clone(),
+                        ty: c.ty,
+                    })
+                    .collect();
+                let tab = self.values_table(Vec::new(), cols, e.span)?;
+                self.trace("externaldata (empty)", &tab);
+                Ok(tab)
+            }
             ExprKind::Search(_) | ExprKind::Find(_) => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
                 "`search` and `find` are parsed but not executed by kqlhunt yet",

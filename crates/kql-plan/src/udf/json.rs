@@ -266,3 +266,47 @@ pub(super) fn dyn_cast(a: &ArrayRef, ty: ScalarType) -> Result<ArrayRef> {
     };
     Ok(out)
 }
+
+/// `has_any`/`has_all` with needles from a dynamic array per row (usually the same array
+/// for the whole batch, so the compiled matcher is reused while it does not change).
+pub(super) fn has_any_dynamic(
+    hay: &ArrayRef,
+    lists: &ArrayRef,
+    all: bool,
+    cs: bool,
+) -> Result<ArrayRef> {
+    use kql_functions::string_ops::{ListMatcher, ListStringOp};
+    let hay = utf8(hay)?;
+    let lists = utf8(lists)?;
+    let op = if all {
+        ListStringOp::HasAll
+    } else {
+        ListStringOp::HasAny
+    };
+    let mut b = BooleanBuilder::with_capacity(hay.len());
+    let mut cached: Option<(String, ListMatcher)> = None;
+    for i in 0..hay.len() {
+        let text = if lists.is_null(i) {
+            "[]"
+        } else {
+            lists.value(i)
+        };
+        if cached.as_ref().is_none_or(|(t, _)| t != text) {
+            let needles: Vec<String> = match serde_json::from_str::<J>(text) {
+                Ok(J::Array(items)) => items
+                    .into_iter()
+                    .filter_map(|v| match v {
+                        J::String(s) => Some(s),
+                        J::Null => None,
+                        other => Some(other.to_string()),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            cached = Some((text.to_string(), ListMatcher::new(op, cs, needles)));
+        }
+        let h = if hay.is_null(i) { "" } else { hay.value(i) };
+        b.append_value(cached.as_ref().is_some_and(|(_, m)| m.matches(h)));
+    }
+    Ok(Arc::new(b.finish()))
+}

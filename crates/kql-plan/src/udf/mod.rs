@@ -46,6 +46,9 @@ pub(crate) enum OpKind {
     RegexGroup { pattern: String, group: usize },
     /// `string` → whether `pattern` matches.
     RegexMatches { pattern: String },
+    /// `(string, dynamic array)` → `has_any`/`has_all` of the array's elements, for needle
+    /// lists only known at run time (a table on the right); compiled once per batch.
+    HasAnyDynamic { all: bool, cs: bool },
 }
 
 /// A UDF instance for one [`OpKind`].
@@ -85,6 +88,11 @@ pub(crate) fn call(kind: OpKind, args: Vec<Expr>) -> std::result::Result<Expr, S
         OpKind::DynCast(t) => format!("kql_cast_{t}"),
         OpKind::RegexGroup { pattern, group } => format!("kql_parse[{pattern}][{group}]"),
         OpKind::RegexMatches { pattern } => format!("kql_parse_matches[{pattern}]"),
+        OpKind::HasAnyDynamic { all, cs } => format!(
+            "kql_{}{}",
+            if *all { "has_all" } else { "has_any" },
+            if *cs { "_cs" } else { "" }
+        ),
     };
     let udf = OpUdf {
         kind,
@@ -116,7 +124,7 @@ impl ScalarUDFImpl for OpUdf {
                 DataType::List(Arc::new(Field::new_list_field(DataType::Int64, true)))
             }
             OpKind::DynCast(t) => table_schemas::arrow_type(*t),
-            OpKind::RegexMatches { .. } => DataType::Boolean,
+            OpKind::RegexMatches { .. } | OpKind::HasAnyDynamic { .. } => DataType::Boolean,
         })
     }
 
@@ -154,6 +162,16 @@ impl ScalarUDFImpl for OpUdf {
                     }
                 }
                 Arc::new(b.finish())
+            }
+            OpKind::HasAnyDynamic { all, cs } => {
+                let list = args
+                    .args
+                    .get(1)
+                    .ok_or_else(|| {
+                        DataFusionError::Internal(format!("{} needs two arguments", self.name))
+                    })?
+                    .to_array(n)?;
+                json::has_any_dynamic(&first, &list, *all, *cs)?
             }
             OpKind::RegexMatches { .. } => {
                 let re = self.regex()?;
