@@ -20,6 +20,7 @@ pub use format::{
 };
 pub use input::Source;
 pub(crate) use input::{EPOCH_TICKS, Value, for_each_value};
+pub(crate) use parse::real_to_long;
 pub use parse::{
     parse_bool, parse_datetime_nanos, parse_int, parse_long, parse_real, parse_timespan_nanos,
 };

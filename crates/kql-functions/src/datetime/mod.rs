@@ -1,5 +1,6 @@
 //! Calendar functions: `datetime_add`, `startofday`/`week`/`month`/`year` and the
-//! matching `endof*` functions.
+//! matching `endof*` functions; parts and differences ([`parts`]), formatting
+//! ([`format`]), building values and time zones ([`make`]), and `unixtime_*_todatetime`.
 //!
 //! Weeks start on Sunday (DOCS `startofweek-function.md`); `endof*` is the last tick
 //! (100 ns) before the next period starts (DOCS `endofday-function.md`:
@@ -7,13 +8,18 @@
 //! as .NET's `AddMonths` does. Results outside the range of Arrow's nanosecond timestamps
 //! (1677–2262) are null.
 
+mod format;
+mod make;
+mod parts;
+
 use crate::registry::{
     Arg, ArgError, CheckResult, Function, FunctionKind, arg_type, cast_to, expect_count,
-    expect_type,
+    expect_type, is_numeric,
 };
 use crate::strings::string_arg;
 use crate::udf::{arg, call_kernel, downcast, opt_arg, value_at};
 use arrow::array::{ArrayRef, Int64Array, TimestampNanosecondArray};
+use arrow::datatypes::DataType;
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime};
 use datafusion::error::Result;
 use datafusion::logical_expr::Expr;
@@ -272,6 +278,161 @@ macro_rules! boundary_function {
     };
 }
 
+/// The single-datetime functions that return one part of it as `int`.
+macro_rules! part_kernels {
+    ($($name:ident => $part:expr;)*) => {
+        $(fn $name(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+            parts::part_kernel(args, rows, $part)
+        })*
+    };
+}
+
+part_kernels! {
+    getyear => parts::Part::Year;
+    getmonth => parts::Part::Month;
+    dayofmonth => parts::Part::Day;
+    dayofyear => parts::Part::DayOfYear;
+    hourofday => parts::Part::Hour;
+    week_of_year => parts::Part::WeekOfYear;
+}
+
+macro_rules! part_function {
+    ($name:literal, $aliases:expr, $kernel:ident) => {
+        Function {
+            name: $name,
+            aliases: $aliases,
+            kind: FunctionKind::Scalar,
+            check: |args| parts::check_date(args, ScalarType::Int),
+            lower: |exprs, _| {
+                Ok(call_kernel(
+                    $name,
+                    "",
+                    DataType::Int32,
+                    true,
+                    $kernel,
+                    exprs,
+                ))
+            },
+        }
+    };
+}
+
+/// `unixtime_*_todatetime(number)`: integers stay `long` (exact), other numbers `real`.
+fn check_unixtime(args: &[Arg]) -> CheckResult {
+    expect_count(args, 1, 1, "1")?;
+    let ty = arg_type(args, 0);
+    if is_numeric(ty) {
+        Ok(ScalarType::DateTime)
+    } else {
+        Err(ArgError::Type {
+            index: 0,
+            expected: "a number",
+            found: ty,
+        })
+    }
+}
+
+fn unixtime_arg(exprs: Vec<Expr>, args: &[Arg]) -> Vec<Expr> {
+    exprs
+        .into_iter()
+        .map(|e| match arg_type(args, 0) {
+            ty @ (ScalarType::Int | ScalarType::Long) => cast_to(e, ty, ScalarType::Long),
+            ty => cast_to(e, ty, ScalarType::Real),
+        })
+        .collect()
+}
+
+macro_rules! unixtime_function {
+    ($name:literal, $unit_ns:expr) => {
+        Function {
+            name: $name,
+            aliases: &[],
+            kind: FunctionKind::Scalar,
+            check: check_unixtime,
+            lower: |exprs, args| {
+                Ok(call_kernel(
+                    $name,
+                    "",
+                    arrow_type(ScalarType::DateTime),
+                    true,
+                    |a, r| parts::unixtime_kernel(a, r, $unit_ns),
+                    unixtime_arg(exprs, args),
+                ))
+            },
+        }
+    };
+}
+
+/// `make_datetime`/`make_timespan`: `min..=max` numbers, or one value to convert.
+fn check_make(args: &[Arg], min: usize, max: usize, result: ScalarType) -> CheckResult {
+    if args.len() == 1 {
+        return Ok(result);
+    }
+    expect_count(
+        args,
+        min,
+        max,
+        if min == 3 { "1, or 3 to 6" } else { "1 to 4" },
+    )?;
+    for (i, a) in args.iter().enumerate() {
+        if !is_numeric(a.ty) {
+            return Err(ArgError::Type {
+                index: i,
+                expected: "a number",
+                found: a.ty,
+            });
+        }
+    }
+    Ok(result)
+}
+
+/// The numeric form through its kernel; the one-argument form as `convert` (`todatetime`
+/// or `totimespan`) reads it.
+fn lower_make(
+    exprs: Vec<Expr>,
+    args: &[Arg],
+    name: &'static str,
+    convert: &str,
+    kernel: crate::udf::Kernel,
+    result: ScalarType,
+) -> Result<Expr> {
+    if exprs.len() == 1 {
+        let f = crate::registry::lookup(convert).ok_or_else(|| {
+            datafusion::error::DataFusionError::Internal(format!("no function {convert}"))
+        })?;
+        return (f.lower)(exprs, args);
+    }
+    let exprs = exprs
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| cast_to(e, arg_type(args, i), ScalarType::Real))
+        .collect();
+    Ok(call_kernel(
+        name,
+        "",
+        arrow_type(result),
+        true,
+        kernel,
+        exprs,
+    ))
+}
+
+/// `(datetime, string)` for the time-zone functions.
+fn check_zone(args: &[Arg]) -> CheckResult {
+    expect_count(args, 2, 2, "2")?;
+    expect_type(args, 0, &[ScalarType::DateTime], "datetime")?;
+    expect_type(args, 1, &[ScalarType::String], "string")?;
+    Ok(ScalarType::DateTime)
+}
+
+/// `(value, format)` for the formatting functions.
+fn check_format(args: &[Arg], value: ScalarType, expected: &'static str) -> CheckResult {
+    expect_count(args, 2, 2, "2")?;
+    expect_type(args, 0, &[value], expected)?;
+    expect_type(args, 1, &[ScalarType::String], "string")?;
+    Ok(ScalarType::String)
+}
+
 /// The calendar functions.
 pub(crate) static FUNCTIONS: &[Function] = &[
     Function {
@@ -289,150 +450,163 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     boundary_function!("endofweek", endofweek),
     boundary_function!("endofmonth", endofmonth),
     boundary_function!("endofyear", endofyear),
+    Function {
+        name: "datetime_part",
+        aliases: &["datepart"],
+        kind: FunctionKind::Scalar,
+        check: parts::check_datetime_part,
+        lower: |exprs, _| {
+            Ok(call_kernel(
+                "datetime_part",
+                "",
+                DataType::Int32,
+                true,
+                parts::datetime_part_kernel,
+                exprs,
+            ))
+        },
+    },
+    Function {
+        name: "datetime_diff",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: parts::check_datetime_diff,
+        lower: |exprs, _| {
+            Ok(call_kernel(
+                "datetime_diff",
+                "",
+                DataType::Int64,
+                true,
+                parts::datetime_diff_kernel,
+                exprs,
+            ))
+        },
+    },
+    part_function!("getyear", &[], getyear),
+    part_function!("monthofyear", &["getmonth"], getmonth),
+    part_function!("dayofmonth", &[], dayofmonth),
+    part_function!("dayofyear", &[], dayofyear),
+    part_function!("hourofday", &[], hourofday),
+    // `weekofyear` counted weeks slightly differently (DOCS `week-of-year-function.md`);
+    // it is read as the ISO 8601 week the documentation now recommends.
+    part_function!("week_of_year", &["weekofyear"], week_of_year),
+    Function {
+        name: "dayofweek",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |args| parts::check_date(args, ScalarType::Timespan),
+        lower: |exprs, _| {
+            Ok(call_kernel(
+                "dayofweek",
+                "",
+                arrow_type(ScalarType::Timespan),
+                true,
+                parts::dayofweek_kernel,
+                exprs,
+            ))
+        },
+    },
+    Function {
+        name: "format_datetime",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |args| check_format(args, ScalarType::DateTime, "datetime"),
+        lower: |exprs, _| {
+            Ok(call_kernel(
+                "format_datetime",
+                "",
+                DataType::Utf8,
+                false,
+                format::format_datetime_kernel,
+                exprs,
+            ))
+        },
+    },
+    Function {
+        name: "format_timespan",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |args| check_format(args, ScalarType::Timespan, "timespan"),
+        lower: |exprs, _| {
+            Ok(call_kernel(
+                "format_timespan",
+                "",
+                DataType::Utf8,
+                false,
+                format::format_timespan_kernel,
+                exprs,
+            ))
+        },
+    },
+    unixtime_function!("unixtime_seconds_todatetime", 1_000_000_000),
+    unixtime_function!("unixtime_milliseconds_todatetime", 1_000_000),
+    unixtime_function!("unixtime_microseconds_todatetime", 1_000),
+    unixtime_function!("unixtime_nanoseconds_todatetime", 1),
+    Function {
+        name: "make_datetime",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |args| check_make(args, 3, 6, ScalarType::DateTime),
+        lower: |exprs, args| {
+            lower_make(
+                exprs,
+                args,
+                "make_datetime",
+                "todatetime",
+                make::make_datetime_kernel,
+                ScalarType::DateTime,
+            )
+        },
+    },
+    Function {
+        name: "make_timespan",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |args| check_make(args, 2, 4, ScalarType::Timespan),
+        lower: |exprs, args| {
+            lower_make(
+                exprs,
+                args,
+                "make_timespan",
+                "totimespan",
+                make::make_timespan_kernel,
+                ScalarType::Timespan,
+            )
+        },
+    },
+    Function {
+        name: "datetime_utc_to_local",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: check_zone,
+        lower: |exprs, _| {
+            Ok(call_kernel(
+                "datetime_utc_to_local",
+                "",
+                arrow_type(ScalarType::DateTime),
+                true,
+                |a, r| make::zone_kernel(a, r, true),
+                exprs,
+            ))
+        },
+    },
+    Function {
+        name: "datetime_local_to_utc",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: check_zone,
+        lower: |exprs, _| {
+            Ok(call_kernel(
+                "datetime_local_to_utc",
+                "",
+                arrow_type(ScalarType::DateTime),
+                true,
+                |a, r| make::zone_kernel(a, r, false),
+                exprs,
+            ))
+        },
+    },
 ];
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::convert::{format_datetime_nanos, parse_datetime_nanos};
-    use crate::test_util::{TArg, call};
-    use arrow::array::AsArray;
-    use arrow::datatypes::TimestampNanosecondType;
-    use datafusion::scalar::ScalarValue;
-
-    fn dt(s: &str) -> i64 {
-        parse_datetime_nanos(s).unwrap()
-    }
-
-    fn run(name: &str, args: Vec<TArg>) -> Vec<String> {
-        let (ty, out) = call(name, args).unwrap();
-        assert_eq!(ty, ScalarType::DateTime);
-        out.as_primitive::<TimestampNanosecondType>()
-            .iter()
-            .map(|v| v.map(format_datetime_nanos).unwrap_or_default())
-            .collect()
-    }
-
-    fn date_col(values: &[&str]) -> TArg {
-        let ns: Vec<i64> = values.iter().map(|s| dt(s)).collect();
-        TArg::Col(
-            ScalarType::DateTime,
-            Arc::new(TimestampNanosecondArray::from(ns).with_timezone("UTC")),
-        )
-    }
-
-    fn offsets(values: &[i64]) -> TArg {
-        TArg::Col(
-            ScalarType::Long,
-            Arc::new(Int64Array::from(values.to_vec())),
-        )
-    }
-
-    #[test]
-    fn datetime_add_documented_examples() {
-        // DOCS datetime-add-function.md, both examples.
-        let cases = [
-            ("year", 1, "2018-01-01T00:00:00Z"),
-            ("quarter", 1, "2017-04-01T00:00:00Z"),
-            ("month", 1, "2017-02-01T00:00:00Z"),
-            ("week", 1, "2017-01-08T00:00:00Z"),
-            ("day", 1, "2017-01-02T00:00:00Z"),
-            ("hour", 1, "2017-01-01T01:00:00Z"),
-            ("minute", 1, "2017-01-01T00:01:00Z"),
-            ("second", 1, "2017-01-01T00:00:01Z"),
-            ("year", -5, "2012-01-01T00:00:00Z"),
-            ("quarter", 12, "2020-01-01T00:00:00Z"),
-            ("month", -15, "2015-10-01T00:00:00Z"),
-            ("week", 100, "2018-12-02T00:00:00Z"),
-        ];
-        for (period, amount, expected) in cases {
-            let got = run(
-                "datetime_add",
-                vec![
-                    TArg::Lit(ScalarType::String, ScalarValue::from(period)),
-                    TArg::Lit(ScalarType::Long, ScalarValue::Int64(Some(amount))),
-                    date_col(&["2017-01-01"]),
-                ],
-            );
-            assert_eq!(got, [expected], "{period} {amount}");
-        }
-        // Month ends clamp.
-        assert_eq!(
-            datetime_add(Period::Month, 1, dt("2017-01-31")).map(format_datetime_nanos),
-            Some("2017-02-28T00:00:00Z".to_string())
-        );
-        let bad = check_datetime_add(&[
-            Arg {
-                ty: ScalarType::String,
-                constant: Some(ScalarValue::from("fortnight")),
-            },
-            Arg::of(ScalarType::Long),
-            Arg::of(ScalarType::DateTime),
-        ]);
-        assert!(matches!(bad, Err(ArgError::Invalid { index: Some(0), .. })));
-    }
-
-    #[test]
-    fn start_and_end_of_periods() {
-        let day = ["2017-01-01 10:10:17"; 3];
-        // DOCS startofday-function.md, startofweek-function.md, endofday-function.md,
-        // endofmonth-function.md (offsets -1, 0, 1).
-        assert_eq!(
-            run("startofday", vec![date_col(&day), offsets(&[-1, 0, 1])]),
-            [
-                "2016-12-31T00:00:00Z",
-                "2017-01-01T00:00:00Z",
-                "2017-01-02T00:00:00Z"
-            ]
-        );
-        assert_eq!(
-            run("startofweek", vec![date_col(&day), offsets(&[-1, 0, 1])]),
-            [
-                "2016-12-25T00:00:00Z",
-                "2017-01-01T00:00:00Z",
-                "2017-01-08T00:00:00Z"
-            ]
-        );
-        assert_eq!(
-            run("endofday", vec![date_col(&day), offsets(&[-1, 0, 1])]),
-            [
-                "2016-12-31T23:59:59.9999999Z",
-                "2017-01-01T23:59:59.9999999Z",
-                "2017-01-02T23:59:59.9999999Z"
-            ]
-        );
-        assert_eq!(
-            run("endofmonth", vec![date_col(&day), offsets(&[-1, 0, 1])]),
-            [
-                "2016-12-31T23:59:59.9999999Z",
-                "2017-01-31T23:59:59.9999999Z",
-                "2017-02-28T23:59:59.9999999Z"
-            ]
-        );
-        // startofweek-function.md, the Monday-week example's inputs: Saturday 2025-06-14
-        // and Sunday 2025-06-15 fall in the weeks starting 2025-06-08 and 2025-06-15.
-        assert_eq!(
-            run("startofweek", vec![date_col(&["2025-06-14", "2025-06-15"])]),
-            ["2025-06-08T00:00:00Z", "2025-06-15T00:00:00Z"]
-        );
-        assert_eq!(
-            run("startofmonth", vec![date_col(&["2024-02-29 13:00"])]),
-            ["2024-02-01T00:00:00Z"]
-        );
-        assert_eq!(
-            run(
-                "startofyear",
-                vec![date_col(&["2024-02-29 13:00"]), offsets(&[1])]
-            ),
-            ["2025-01-01T00:00:00Z"]
-        );
-        assert_eq!(
-            run("endofyear", vec![date_col(&["2024-02-29 13:00"])]),
-            ["2024-12-31T23:59:59.9999999Z"]
-        );
-        assert_eq!(
-            run("endofweek", vec![date_col(&["2025-06-14"])]),
-            ["2025-06-14T23:59:59.9999999Z"]
-        );
-    }
-}
+mod tests;
