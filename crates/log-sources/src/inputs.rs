@@ -50,6 +50,9 @@ pub struct Input {
     pub size: Option<u64>,
     /// Tables seen in its first records (else those its format can produce).
     pub tables: Vec<&'static str>,
+    /// Why the input could not be recognised, when it is not just an unknown format (a
+    /// corrupt compressed stream, an unreadable Parquet footer).
+    pub problem: Option<String>,
     /// Standard input's first bytes, kept from sniffing for the one read that follows.
     stdin_head: Option<Arc<Mutex<Option<Vec<u8>>>>>,
 }
@@ -173,14 +176,22 @@ fn discover_file(path: PathBuf, options: &ReadOptions) -> Result<Input, SourceEr
     let n = read_full(&mut f, &mut magic).map_err(|e| SourceError::io(&path, e))?;
     let name: Arc<str> = path.display().to_string().into();
     if crate::parquet_in::is_parquet(&magic[..n]) {
-        let tables = crate::parquet_in::tables_of(&path, options)?;
+        let (tables, problem) = match crate::parquet_in::tables_of(&path, options) {
+            Ok(t) => (t, None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
         return Ok(Input {
+            kind: if problem.is_some() {
+                InputKind::Unrecognized
+            } else {
+                InputKind::Parquet
+            },
             name,
             path: InputPath::File(path),
-            kind: InputKind::Parquet,
             compression: Compression::None,
             size,
             tables,
+            problem,
             stdin_head: None,
         });
     }
@@ -192,14 +203,24 @@ fn discover_file(path: PathBuf, options: &ReadOptions) -> Result<Input, SourceEr
         compression,
         size,
         tables: Vec::new(),
+        problem: None,
         stdin_head: None,
     };
     let mut head = vec![0u8; HEAD_BYTES + 1];
-    let mut r = input.open()?;
-    let n = read_full(&mut r, &mut head).map_err(|e| SourceError::Decompress {
-        path: input.name.to_string().into(),
-        source: e,
-    })?;
+    let mut r = match input.open() {
+        Ok(r) => r,
+        Err(e) => {
+            input.problem = Some(e.to_string());
+            return Ok(input);
+        }
+    };
+    let (n, err) = read_head(&mut *r, &mut head);
+    if let (0, Some(e)) = (n, err) {
+        // A corrupt stream is this input's problem, not the run's: it is reported when
+        // the input is read.
+        input.problem = Some(format!("cannot decompress: {e}"));
+        return Ok(input);
+    }
     head.truncate(n);
     classify(&mut input, &head, n <= HEAD_BYTES, options);
     Ok(input)
@@ -225,6 +246,7 @@ fn discover_stdin(options: &ReadOptions) -> Result<Input, SourceError> {
         compression,
         size: None,
         tables: Vec::new(),
+        problem: None,
         stdin_head: Some(Arc::new(Mutex::new(Some(raw)))),
     };
     if crate::parquet_in::is_parquet(&head) {
@@ -243,14 +265,22 @@ fn discover_stdin(options: &ReadOptions) -> Result<Input, SourceError> {
 
 /// Like `read_full`, but stops quietly at the first error.
 fn read_prefix(r: &mut dyn Read, buf: &mut [u8]) -> usize {
+    read_head(r, buf).0
+}
+
+/// Reads until `buf` is full, the input ends or an error occurs: the bytes read and the
+/// error, if any.
+fn read_head(r: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<std::io::Error>) {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..]) {
-            Ok(0) | Err(_) => break,
+            Ok(0) => break,
             Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return (n, Some(e)),
         }
     }
-    n
+    (n, None)
 }
 
 /// Sniffs the format and samples the tables.

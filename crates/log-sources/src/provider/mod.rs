@@ -17,7 +17,7 @@ use crate::error::SourceError;
 use crate::inputs::Inputs;
 use crate::options::{ReadOptions, TableRequest};
 use crate::prefilter::Prefilter;
-use crate::read::{ReadPlan, read_input};
+use crate::read::{ReadPlan, read_input, tolerate};
 use crate::report::ReadReport;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
@@ -352,7 +352,7 @@ impl ScanJob {
                 tx.blocking_send(Ok(batch))
                     .map_err(|_| SourceError::Cancelled)
             });
-            match result {
+            match tolerate(input, &self.plan, result) {
                 Ok(r) => {
                     if let Ok(mut rep) = self.report.lock() {
                         rep.add(r);

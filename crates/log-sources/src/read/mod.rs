@@ -84,9 +84,43 @@ impl Inputs {
     ) -> Result<ReadReport, SourceError> {
         let mut report = ReadReport::default();
         for input in &self.inputs {
-            report.add(read_input(input, plan, None, on_batch)?);
+            report.add(tolerate(
+                input,
+                plan,
+                read_input(input, plan, None, on_batch),
+            )?);
         }
         Ok(report)
+    }
+}
+
+/// Turns an error that concerns only this input (unreadable, corrupt compression, broken
+/// Parquet) into a bad record in its report, so one bad file does not stop a run; under
+/// `strict`, and for errors of the run itself, the error stands.
+pub fn tolerate(
+    input: &Input,
+    plan: &ReadPlan,
+    result: Result<FileReport, SourceError>,
+) -> Result<FileReport, SourceError> {
+    match result {
+        Err(
+            e @ (SourceError::Io { .. }
+            | SourceError::Decompress { .. }
+            | SourceError::Parquet { .. }),
+        ) if !plan.options.strict => {
+            let mut r = FileReport::new(
+                input.name.clone(),
+                input.format(),
+                input.compression,
+                plan.options.max_reported_bad,
+            );
+            r.add_bad(BadRecord {
+                location: start_of(&input.name),
+                reason: BadReason::Malformed(format!("input abandoned: {e}")),
+            });
+            Ok(r)
+        }
+        other => other,
     }
 }
 
@@ -114,7 +148,12 @@ fn read(
             use crate::format::EventSink;
             sink.bad(BadRecord {
                 location: start_of(&input.name),
-                reason: BadReason::Unrecognized("no reader recognises this input's format".into()),
+                reason: BadReason::Unrecognized(
+                    input
+                        .problem
+                        .clone()
+                        .unwrap_or_else(|| "no reader recognises this input's format".into()),
+                ),
             });
         }
         InputKind::Parquet => {

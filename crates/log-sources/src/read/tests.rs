@@ -372,3 +372,57 @@ fn the_consumer_can_stop_a_read() {
     });
     assert!(matches!(r, Err(SourceError::Cancelled)));
 }
+
+#[test]
+fn a_corrupt_compressed_file_is_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(fixtures().join("docker-exec.ndjson")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&good.repeat(2000)).unwrap();
+    let mut gz = gz.finish().unwrap();
+    // Keep the header and the start, then garbage: decompression fails part-way.
+    gz.truncate(gz.len() / 2);
+    gz.extend_from_slice(&[0xff; 64]);
+    std::fs::write(dir.path().join("a-broken.ndjson.gz"), &gz).unwrap();
+    // A gzip header and nothing that decompresses.
+    std::fs::write(
+        dir.path().join("b-garbage.gz"),
+        [0x1f, 0x8b, 0x08, 0x00, 0xff, 0xff],
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c-good.ndjson"), &good).unwrap();
+    let opts = ReadOptions::default();
+    let inputs = Inputs::discover(&[dir.path()], &opts).unwrap();
+    assert_eq!(inputs.inputs[0].format(), Some("defender-ndjson"));
+    assert_eq!(inputs.inputs[1].format(), None);
+    let (report, batches) = read_all(&inputs, &ReadPlan::all(opts)).unwrap();
+    let kinds: Vec<Vec<&str>> = report
+        .files
+        .iter()
+        .map(|f| f.bad.iter().map(|b| b.reason.kind()).collect())
+        .collect();
+    assert_eq!(kinds, vec![vec!["malformed"], vec!["unrecognized"], vec![]]);
+    assert!(
+        report.files[0].bad[0]
+            .to_string()
+            .contains("input abandoned")
+    );
+    assert!(
+        report.files[1].bad[0]
+            .to_string()
+            .contains("cannot decompress")
+    );
+    assert_eq!(report.files[2].rows.get("DeviceProcessEvents"), Some(&1));
+    assert!(
+        strings(&batches, "DeviceProcessEvents", "FileName")
+            .iter()
+            .all(|f| f == "docker")
+    );
+    // Under --strict the broken file stops the run.
+    let strict = ReadOptions {
+        strict: true,
+        ..ReadOptions::default()
+    };
+    let inputs = Inputs::discover(&[dir.path()], &strict).unwrap();
+    assert!(read_all(&inputs, &ReadPlan::all(strict)).is_err());
+}
