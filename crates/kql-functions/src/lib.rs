@@ -20,6 +20,7 @@
 pub mod convert;
 mod datetime;
 pub mod dynamic;
+pub mod encoding;
 mod logic;
 pub mod math;
 pub mod network;

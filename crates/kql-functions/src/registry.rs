@@ -148,6 +148,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::datetime::FUNCTIONS,
         crate::dynamic::FUNCTIONS,
         crate::network::FUNCTIONS,
+        crate::encoding::FUNCTIONS,
     ]
     .into_iter()
     .flat_map(|s| s.iter())

@@ -14,6 +14,7 @@ mod format;
 mod input;
 mod parse;
 
+pub(crate) use format::write_value_text;
 pub use format::{
     format_datetime_json_text, format_datetime_nanos, format_real, format_timespan_nanos,
     scalar_to_kql_string, to_kql_string_array,
