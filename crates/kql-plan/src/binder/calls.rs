@@ -34,6 +34,9 @@ impl Binder<'_> {
             }
             _ => {}
         }
+        if super::window::WINDOW_FUNCTIONS.contains(&name) {
+            return self.bind_window_call(call, input);
+        }
         if let Some(agg) = self.try_bind_aggregate(call)? {
             return Ok(agg);
         }

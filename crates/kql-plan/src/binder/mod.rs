@@ -11,9 +11,11 @@ mod names;
 mod ops;
 mod parse;
 mod project;
+mod series;
 mod sources;
 mod strings;
 mod tabular;
+mod window;
 
 pub(crate) use codes::*;
 

@@ -32,6 +32,11 @@ impl Binder<'_> {
 
     /// Adds (or replaces) one computed column, keeping every other column.
     pub fn with_column(&mut self, tab: Tab, name: &str, v: Scalar, span: Span) -> BResult<Tab> {
+        let (tab, window_free) = self.materialize_windows(tab, v.expr.clone(), span)?;
+        let v = Scalar {
+            expr: window_free,
+            ..v
+        };
         let mut exprs: Vec<DfExpr> = Vec::with_capacity(tab.cols.len() + 1);
         let mut cols = Vec::with_capacity(tab.cols.len() + 1);
         let mut replaced = false;
@@ -122,8 +127,16 @@ impl Binder<'_> {
             });
             earlier.push((name, v));
         }
+        // Window functions (`row_number()`, `prev()`) are computed below the projection.
+        let mut input = input;
+        let mut final_exprs = Vec::with_capacity(exprs.len());
+        for e in exprs {
+            let (t, e) = self.materialize_windows(input, e, span)?;
+            input = t;
+            final_exprs.push(e);
+        }
         let plan = LogicalPlanBuilder::from(input.plan)
-            .project(exprs)
+            .project(final_exprs)
             .and_then(|b| b.build())
             .map_err(|e| self.plan_error(e, span))?;
         let tab = Tab {

@@ -391,13 +391,20 @@ impl Binder<'_> {
         )
         .and_then(|b| b.build())
         .map_err(|e| self.plan_error(e, span))?;
-        let tab = Tab::new(
+        let mut tab = Tab::new(
             plan,
             vec![Col {
                 name: column.name.clone(),
                 ty,
             }],
         );
+        // `range` output is serialized, in ascending order.
+        tab.order = Some(vec![datafusion::logical_expr::SortExpr::new(
+            super::names::column(&column.name),
+            true,
+            false,
+        )]);
+        tab.serialized = true;
         self.trace("range", &tab);
         Ok(tab)
     }

@@ -141,6 +141,8 @@ impl Binder<'_> {
                 Ok(input)
             }
             OperatorKind::Serialize(cols) => {
+                let mut input = input;
+                input.serialized = true;
                 let mut tab = if cols.is_empty() {
                     input
                 } else {
@@ -159,6 +161,7 @@ impl Binder<'_> {
             OperatorKind::Invoke(call) => self.bind_invoke(input, call),
             OperatorKind::MvExpand(mv) => self.bind_mv_expand(input, mv, span),
             OperatorKind::Parse(p) => self.bind_parse(input, p, span),
+            OperatorKind::MakeSeries(ms) => self.bind_make_series(input, ms, span),
             _ => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
                 format!(

@@ -310,3 +310,114 @@ pub(super) fn has_any_dynamic(
     }
     Ok(Arc::new(b.finish()))
 }
+
+/// Lays per-bin values out as a full-length array (see `OpKind::SeriesFill`).
+pub(super) fn series_fill(
+    idx: &ArrayRef,
+    values: &ArrayRef,
+    counts: &ArrayRef,
+    default: &str,
+) -> Result<ArrayRef> {
+    let idx = as_list(idx)?;
+    let values = as_list(values)?;
+    let counts = arrow::compute::cast(counts, &DataType::Int64)?;
+    let counts = counts.as_primitive::<arrow::datatypes::Int64Type>();
+    let default: J = serde_json::from_str(default).unwrap_or(J::Null);
+    let mut b = StringBuilder::with_capacity(idx.len(), idx.len() * 32);
+    for row in 0..idx.len() {
+        let n = if counts.is_null(row) {
+            0
+        } else {
+            usize::try_from(counts.value(row)).unwrap_or(0)
+        };
+        // Cap absurd series lengths rather than allocating without bound.
+        let n = n.min(10_000_000);
+        let mut out = vec![default.clone(); n];
+        if !idx.is_null(row) && !values.is_null(row) {
+            let ix = idx.value(row);
+            let ix = ix.as_primitive::<arrow::datatypes::Int64Type>();
+            let vs = values.value(row);
+            for j in 0..ix.len().min(vs.len()) {
+                if ix.is_null(j) {
+                    continue;
+                }
+                if let Ok(k) = usize::try_from(ix.value(j))
+                    && k < n
+                {
+                    let v = element_json(vs.as_ref(), j, false);
+                    if !v.is_null() {
+                        out[k] = v;
+                    }
+                }
+            }
+        }
+        b.append_value(J::Array(out).to_string());
+    }
+    Ok(Arc::new(b.finish()))
+}
+
+/// The bin starts of a series (see `OpKind::SeriesAxis`).
+pub(super) fn series_axis(
+    from: &ArrayRef,
+    step: &ArrayRef,
+    counts: &ArrayRef,
+    datetime: bool,
+) -> Result<ArrayRef> {
+    let counts = arrow::compute::cast(counts, &DataType::Int64)?;
+    let counts = counts.as_primitive::<arrow::datatypes::Int64Type>();
+    let mut b = StringBuilder::with_capacity(from.len(), from.len() * 64);
+    if datetime {
+        let from = arrow::compute::cast(from, &DataType::Int64)?;
+        let step = arrow::compute::cast(step, &DataType::Int64)?;
+        let (from, step) = (
+            from.as_primitive::<arrow::datatypes::Int64Type>(),
+            step.as_primitive::<arrow::datatypes::Int64Type>(),
+        );
+        for row in 0..from.len() {
+            if from.is_null(row) || step.is_null(row) || counts.is_null(row) {
+                b.append_value("[]");
+                continue;
+            }
+            let n = usize::try_from(counts.value(row))
+                .unwrap_or(0)
+                .min(10_000_000);
+            let items: Vec<J> = (0..n)
+                .map(|i| {
+                    let t = from
+                        .value(row)
+                        .saturating_add(step.value(row).saturating_mul(i as i64));
+                    J::String(format_datetime(t))
+                })
+                .collect();
+            b.append_value(J::Array(items).to_string());
+        }
+    } else {
+        let from = arrow::compute::cast(from, &DataType::Float64)?;
+        let step = arrow::compute::cast(step, &DataType::Float64)?;
+        let (from, step) = (
+            from.as_primitive::<arrow::datatypes::Float64Type>(),
+            step.as_primitive::<arrow::datatypes::Float64Type>(),
+        );
+        for row in 0..from.len() {
+            if from.is_null(row) || step.is_null(row) || counts.is_null(row) {
+                b.append_value("[]");
+                continue;
+            }
+            let n = usize::try_from(counts.value(row))
+                .unwrap_or(0)
+                .min(10_000_000);
+            let items: Vec<J> = (0..n)
+                .map(|i| {
+                    let v = from.value(row) + step.value(row) * i as f64;
+                    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                        J::from(v as i64)
+                    } else {
+                        serde_json::Number::from_f64(v).map_or(J::Null, J::Number)
+                    }
+                })
+                .collect();
+            b.append_value(J::Array(items).to_string());
+        }
+    }
+    Ok(Arc::new(b.finish()))
+}

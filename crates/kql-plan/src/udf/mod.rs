@@ -49,6 +49,11 @@ pub(crate) enum OpKind {
     /// `(string, dynamic array)` → `has_any`/`has_all` of the array's elements, for needle
     /// lists only known at run time (a table on the right); compiled once per batch.
     HasAnyDynamic { all: bool, cs: bool },
+    /// `(List<long> bin indexes, List<T> values, long n)` → a `dynamic` array of `n` values,
+    /// `default` (JSON text) where no index gives one (`make-series`).
+    SeriesFill { default: String },
+    /// `(from, step, n)` → the `dynamic` array of `n` bin starts (datetimes as text).
+    SeriesAxis { datetime: bool },
 }
 
 /// A UDF instance for one [`OpKind`].
@@ -88,6 +93,8 @@ pub(crate) fn call(kind: OpKind, args: Vec<Expr>) -> std::result::Result<Expr, S
         OpKind::DynCast(t) => format!("kql_cast_{t}"),
         OpKind::RegexGroup { pattern, group } => format!("kql_parse[{pattern}][{group}]"),
         OpKind::RegexMatches { pattern } => format!("kql_parse_matches[{pattern}]"),
+        OpKind::SeriesFill { default } => format!("kql_series_fill[default={default}]"),
+        OpKind::SeriesAxis { .. } => "kql_series_axis".to_string(),
         OpKind::HasAnyDynamic { all, cs } => format!(
             "kql_{}{}",
             if *all { "has_all" } else { "has_any" },
@@ -114,9 +121,11 @@ impl ScalarUDFImpl for OpUdf {
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
         Ok(match &self.kind {
-            OpKind::ListToDynamic { .. } | OpKind::BagMergeList | OpKind::RegexGroup { .. } => {
-                DataType::Utf8
-            }
+            OpKind::ListToDynamic { .. }
+            | OpKind::BagMergeList
+            | OpKind::RegexGroup { .. }
+            | OpKind::SeriesFill { .. }
+            | OpKind::SeriesAxis { .. } => DataType::Utf8,
             OpKind::MvItems { .. } => {
                 DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
             }
@@ -163,6 +172,16 @@ impl ScalarUDFImpl for OpUdf {
                 }
                 Arc::new(b.finish())
             }
+            OpKind::SeriesFill { default } => {
+                let values = nth(&args, 1, n)?;
+                let counts = nth(&args, 2, n)?;
+                json::series_fill(&first, &values, &counts, default)?
+            }
+            OpKind::SeriesAxis { datetime } => {
+                let step = nth(&args, 1, n)?;
+                let counts = nth(&args, 2, n)?;
+                json::series_axis(&first, &step, &counts, *datetime)?
+            }
             OpKind::HasAnyDynamic { all, cs } => {
                 let list = args
                     .args
@@ -190,6 +209,14 @@ impl ScalarUDFImpl for OpUdf {
         };
         Ok(ColumnarValue::Array(out))
     }
+}
+
+/// Argument `i` as an array of `n` rows.
+fn nth(args: &ScalarFunctionArgs, i: usize, n: usize) -> Result<ArrayRef> {
+    args.args
+        .get(i)
+        .ok_or_else(|| DataFusionError::Internal(format!("missing argument {i}")))?
+        .to_array(n)
 }
 
 impl OpUdf {
