@@ -1,0 +1,1 @@
+//! Investigation (filled in below).
