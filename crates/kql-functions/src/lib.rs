@@ -24,6 +24,7 @@ pub mod encoding;
 mod logic;
 pub mod math;
 pub mod network;
+pub mod parsing;
 #[cfg(test)]
 mod reference_rule_tests;
 pub mod registry;

@@ -149,6 +149,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::dynamic::FUNCTIONS,
         crate::network::FUNCTIONS,
         crate::encoding::FUNCTIONS,
+        crate::parsing::FUNCTIONS,
     ]
     .into_iter()
     .flat_map(|s| s.iter())

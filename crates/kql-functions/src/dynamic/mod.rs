@@ -16,7 +16,7 @@ mod access;
 mod build;
 mod json;
 
-pub(crate) use json::parse_dynamic;
+pub(crate) use json::{json_to_text, parse_dynamic};
 
 use crate::convert::tostring_expr;
 use crate::registry::{
