@@ -65,7 +65,7 @@ pub async fn run_case(engine: &Engine, case: &Case) -> String {
         .and_then(kql_plan::parse_datetime_text)
         .unwrap_or(0);
     let options = QueryOptions::at(now);
-    let planned = match engine.plan(&case.query, &options) {
+    let planned = match engine.prepare(&case.query, &options).await {
         Ok(p) => p,
         Err(e) => return render_error(&e, &case.query),
     };

@@ -160,9 +160,55 @@ impl Engine {
         };
         let opts = kql_plan::PlanOptions {
             now_nanos: options.now_nanos,
+            ..Default::default()
         };
         let bound = kql_plan::plan_query(&ast, &catalog, &opts).map_err(QueryError::Bind)?;
         Ok(Planned { ast, bound })
+    }
+
+    /// Parses and binds a query, then resolves data-dependent operators (`evaluate
+    /// bag_unpack` without an output schema) by running their discovery plans and binding
+    /// again with the columns found. Use this before executing; [`Engine::plan`] alone is
+    /// enough for checking.
+    pub async fn prepare(&self, text: &str, options: &QueryOptions) -> Result<Planned, QueryError> {
+        let mut opts = kql_plan::PlanOptions {
+            now_nanos: options.now_nanos,
+            ..Default::default()
+        };
+        let ast = kql_syntax::parse_query(text).map_err(QueryError::Syntax)?;
+        let catalog = catalog::EngineCatalog {
+            tables: &self.tables,
+        };
+        // Each pass can reveal a further data-dependent operator; a few passes suffice.
+        for _ in 0..8 {
+            let bound = kql_plan::plan_query(&ast, &catalog, &opts).map_err(QueryError::Bind)?;
+            if bound.discoveries.is_empty() {
+                return Ok(Planned { ast, bound });
+            }
+            for d in &bound.discoveries {
+                let df = self
+                    .ctx
+                    .execute_logical_plan(d.plan.clone())
+                    .await
+                    .map_err(QueryError::execution)?;
+                let batches = df.collect().await.map_err(QueryError::execution)?;
+                let mut pairs = Vec::new();
+                for b in &batches {
+                    if let Some(col) = b.columns().first() {
+                        let col = arrow::compute::cast(col, &arrow::datatypes::DataType::Utf8)
+                            .map_err(|e| QueryError::Execution(e.to_string()))?;
+                        if let Some(s) = col.as_any().downcast_ref::<arrow::array::StringArray>() {
+                            pairs.extend(s.iter().flatten().map(str::to_string));
+                        }
+                    }
+                }
+                opts.discovered
+                    .insert(d.key, kql_plan::merge_discovered(pairs));
+            }
+        }
+        Err(QueryError::Execution(
+            "too many nested data-dependent operators (evaluate bag_unpack)".into(),
+        ))
     }
 
     /// Runs a planned query, streaming its result.

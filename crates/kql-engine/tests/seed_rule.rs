@@ -25,7 +25,7 @@ async fn seed_rule_returns_the_hand_computed_rows() {
         )
         .await
         .unwrap();
-    let planned = match engine.plan(&rule, &QueryOptions::at(NOW)) {
+    let planned = match engine.prepare(&rule, &QueryOptions::at(NOW)).await {
         Ok(p) => p,
         Err(e) => panic!("{e}: {:#?}", e.diagnostics()),
     };

@@ -28,6 +28,22 @@ pub struct BoundQuery {
     pub kql_plan: Vec<String>,
     /// Non-fatal diagnostics (warnings).
     pub warnings: Vec<kql_diagnostics::Diagnostic>,
+    /// Data-dependent operators whose output columns are not known yet: run each plan,
+    /// put the columns found into `PlanOptions::discovered` and plan again. While any is
+    /// pending, names the query uses after such an operator bind as `dynamic`.
+    pub discoveries: Vec<Discovery>,
+}
+
+/// A plan whose result tells the columns a data-dependent operator produces.
+///
+/// The plan yields rows of one `string` column `key_type`: a column name, a tab, and the
+/// KQL type of its values in one row (several rows per name when the types differ).
+#[derive(Debug, Clone)]
+pub struct Discovery {
+    /// The operator's position (key of `PlanOptions::discovered`).
+    pub key: u32,
+    /// The plan to run.
+    pub plan: LogicalPlan,
 }
 
 /// A tabular value during binding: a DataFusion plan whose output columns are exactly

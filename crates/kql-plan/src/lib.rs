@@ -25,18 +25,22 @@ mod naming;
 mod range_table;
 mod udf;
 
-pub use bound::{BoundQuery, OutputColumn};
+pub use binder::merge_discovered;
+pub use bound::{BoundQuery, Discovery, OutputColumn};
 pub use catalog::{Catalog, CatalogTable, EmptyCatalog};
 
 use kql_diagnostics::Diagnostic;
 use kql_syntax::Query;
 
 /// Options that fix what a query sees.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
     /// The instant `now()` and `ago()` refer to, in nanoseconds since the Unix epoch (UTC).
     /// Kusto evaluates `now()` once per query; so does kqlhunt.
     pub now_nanos: i64,
+    /// Output columns of data-dependent operators (`evaluate bag_unpack` without an output
+    /// schema), found by running their [`Discovery`] plans: by the operator's position.
+    pub discovered: std::collections::BTreeMap<u32, Vec<(String, kql_syntax::ScalarType)>>,
 }
 
 /// Parses datetime text the way `datetime(...)` literals are read (ISO 8601 with `T` or a

@@ -123,7 +123,8 @@ fn ends_ordered(query: &str) -> bool {
 
 async fn run_one(engine: &Engine, e: &Example) -> Result<(), String> {
     let planned = engine
-        .plan(&e.query, &QueryOptions::at(0))
+        .prepare(&e.query, &QueryOptions::at(0))
+        .await
         .map_err(|err| reason(&err))?;
     let batches =
         match tokio::time::timeout(Duration::from_secs(20), engine.collect(&planned)).await {
@@ -136,12 +137,13 @@ async fn run_one(engine: &Engine, e: &Example) -> Result<(), String> {
         .iter()
         .map(|c| c.name.as_str())
         .collect();
-    if names
-        != e.expected_columns
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-    {
+    // Some pages wrap column names in backticks.
+    let expected_names: Vec<&str> = e
+        .expected_columns
+        .iter()
+        .map(|c| c.trim().trim_matches('`'))
+        .collect();
+    if names != expected_names {
         return Err(format!(
             "columns differ: expected {:?}, got {:?}",
             e.expected_columns, names

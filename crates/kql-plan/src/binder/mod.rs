@@ -4,6 +4,7 @@
 mod aggregate;
 mod calls;
 mod codes;
+mod evaluate;
 mod expr;
 mod join;
 mod mv;
@@ -18,6 +19,7 @@ mod tabular;
 mod window;
 
 pub(crate) use codes::*;
+pub use evaluate::merge_discovered;
 
 use crate::PlanOptions;
 use crate::bound::{BoundQuery, OutputColumn, Scalar, Tab};
@@ -88,6 +90,8 @@ pub(crate) struct Binder<'a> {
     pub agg: Option<aggregate::AggCtx>,
     /// The input of a sub-query that starts with an operator (`mv-apply ... on (...)`).
     pub implicit_input: Option<Tab>,
+    /// Pending discoveries; while any exists, unknown names bind as `dynamic`.
+    pub discoveries: Vec<crate::bound::Discovery>,
 }
 
 impl<'a> Binder<'a> {
@@ -103,6 +107,7 @@ impl<'a> Binder<'a> {
             fresh: 0,
             agg: None,
             implicit_input: None,
+            discoveries: Vec::new(),
         }
     }
 
@@ -169,6 +174,7 @@ impl<'a> Binder<'a> {
             ordered: tab.order.is_some(),
             kql_plan: self.kql_plan,
             warnings: self.warnings,
+            discoveries: self.discoveries,
         })
     }
 

@@ -4,8 +4,9 @@ use super::{BResult, Binder, Binding, E_KIND, E_UNKNOWN_COLUMN};
 use crate::bound::{Scalar, Tab};
 use datafusion::common::Column;
 use datafusion::logical_expr::Expr as DfExpr;
+use datafusion::scalar::ScalarValue;
 use kql_diagnostics::{Diagnostic, suggest};
-use kql_syntax::Ident;
+use kql_syntax::{Ident, ScalarType};
 
 /// An unqualified column reference. Never parses dots: KQL column names may contain them.
 pub(crate) fn column(name: &str) -> DfExpr {
@@ -48,6 +49,14 @@ impl Binder<'_> {
                 ));
             }
             None => {}
+        }
+        // After a data-dependent operator whose columns are not discovered yet, any name
+        // may be one of them: bind it as a dynamic null for this planning pass.
+        if !self.discoveries.is_empty() && input.is_some() {
+            return Ok(Scalar::constant(
+                ScalarValue::Utf8(None),
+                ScalarType::Dynamic,
+            ));
         }
         let mut candidates: Vec<String> = input
             .map(|t| t.names().map(str::to_string).collect())

@@ -324,6 +324,10 @@ impl Binder<'_> {
             let v = self.bind_scalar_no_input(&a.expr)?;
             let name = match a.names.first() {
                 Some(n) => n.name.clone(),
+                // `print` has no columns, so a bare name (a `let` value) gives no name.
+                None if matches!(a.expr.kind, kql_syntax::ExprKind::Name(_)) => {
+                    format!("print_{i}")
+                }
                 None => super::names::default_name(&a.expr, &format!("print_{i}")),
             };
             let name = unique_name(&name, &taken);

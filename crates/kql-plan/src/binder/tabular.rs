@@ -162,6 +162,7 @@ impl Binder<'_> {
             OperatorKind::MvExpand(mv) => self.bind_mv_expand(input, mv, span),
             OperatorKind::Parse(p) => self.bind_parse(input, p, span),
             OperatorKind::MakeSeries(ms) => self.bind_make_series(input, ms, span),
+            OperatorKind::Evaluate { call, .. } => self.bind_evaluate(input, call, span),
             _ => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
                 format!(

@@ -421,3 +421,28 @@ pub(super) fn series_axis(
     }
     Ok(Arc::new(b.finish()))
 }
+
+/// `slot \t type` for each non-null slot of each bag (see `OpKind::BagKeyTypes`).
+pub(super) fn bag_key_types(a: &ArrayRef) -> Result<ArrayRef> {
+    let strings = utf8(a)?;
+    let mut b = arrow::array::ListBuilder::new(StringBuilder::new());
+    for i in 0..strings.len() {
+        if !strings.is_null(i)
+            && let Ok(J::Object(m)) = serde_json::from_str::<J>(strings.value(i))
+        {
+            for (k, v) in m {
+                let ty = match v {
+                    J::Null => continue,
+                    J::Bool(_) => "bool",
+                    J::Number(n) if n.is_i64() || n.is_u64() => "long",
+                    J::Number(_) => "real",
+                    J::String(_) => "string",
+                    J::Array(_) | J::Object(_) => "dynamic",
+                };
+                b.values().append_value(format!("{k}\t{ty}"));
+            }
+        }
+        b.append(true);
+    }
+    Ok(Arc::new(b.finish()))
+}

@@ -54,6 +54,9 @@ pub(crate) enum OpKind {
     SeriesFill { default: String },
     /// `(from, step, n)` → the `dynamic` array of `n` bin starts (datetimes as text).
     SeriesAxis { datetime: bool },
+    /// `dynamic` bag → `List<string>` of `slot \t type` for its non-null slots
+    /// (`bag_unpack` discovery).
+    BagKeyTypes,
 }
 
 /// A UDF instance for one [`OpKind`].
@@ -95,6 +98,7 @@ pub(crate) fn call(kind: OpKind, args: Vec<Expr>) -> std::result::Result<Expr, S
         OpKind::RegexMatches { pattern } => format!("kql_parse_matches[{pattern}]"),
         OpKind::SeriesFill { default } => format!("kql_series_fill[default={default}]"),
         OpKind::SeriesAxis { .. } => "kql_series_axis".to_string(),
+        OpKind::BagKeyTypes => "kql_bag_key_types".to_string(),
         OpKind::HasAnyDynamic { all, cs } => format!(
             "kql_{}{}",
             if *all { "has_all" } else { "has_any" },
@@ -126,7 +130,7 @@ impl ScalarUDFImpl for OpUdf {
             | OpKind::RegexGroup { .. }
             | OpKind::SeriesFill { .. }
             | OpKind::SeriesAxis { .. } => DataType::Utf8,
-            OpKind::MvItems { .. } => {
+            OpKind::MvItems { .. } | OpKind::BagKeyTypes => {
                 DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
             }
             OpKind::MvIndex { .. } => {
@@ -154,6 +158,7 @@ impl ScalarUDFImpl for OpUdf {
                 limit,
             } => mv_items(&first, *bag_as_array, *limit)?,
             OpKind::MvIndex { limit } => mv_index(&first, *limit)?,
+            OpKind::BagKeyTypes => json::bag_key_types(&first)?,
             OpKind::DynCast(t) => json::dyn_cast(&first, *t)?,
             OpKind::RegexGroup { group, .. } => {
                 let re = self.regex()?;
