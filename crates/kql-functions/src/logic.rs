@@ -33,6 +33,11 @@ fn values_type(args: &[Arg], indexes: impl Iterator<Item = usize>) -> CheckResul
         let ty = arg_type(args, i);
         common = match common {
             None => Some(ty),
+            // A dynamic branch makes the result dynamic: the other values are stored as
+            // dynamic (`iff(c, d.value, "")`, common in Sentinel queries).
+            Some(c) if c == ScalarType::Dynamic || ty == ScalarType::Dynamic => {
+                Some(ScalarType::Dynamic)
+            }
             Some(c) => Some(common_type(c, ty).ok_or(ArgError::Type {
                 index: i,
                 expected: "the same type as the other result values",
@@ -57,9 +62,18 @@ fn lower_iff(exprs: Vec<Expr>, args: &[Arg]) -> Result<Expr> {
         .map_err(|_| DataFusionError::Plan("iff expects 3 arguments".into()))?;
     let ty = values_type(args, 1..3).unwrap_or(ScalarType::String);
     Ok(case_expr(
-        vec![(cond, cast_to(then, arg_type(args, 1), ty))],
-        cast_to(other, arg_type(args, 2), ty),
+        vec![(cond, to_result(then, arg_type(args, 1), ty))],
+        to_result(other, arg_type(args, 2), ty),
     ))
+}
+
+/// A result value converted to the result type (numeric widening, or into `dynamic`).
+fn to_result(e: Expr, from: ScalarType, to: ScalarType) -> Expr {
+    if to == ScalarType::Dynamic {
+        crate::dynamic::to_dynamic_expr(e, from)
+    } else {
+        cast_to(e, from, to)
+    }
 }
 
 /// `CASE WHEN w1 THEN t1 ... ELSE otherwise END`.
@@ -102,7 +116,7 @@ fn lower_case(exprs: Vec<Expr>, args: &[Arg]) -> Result<Expr> {
         .enumerate()
         .map(|(i, e)| {
             if i % 2 == 1 || i + 1 == args.len() {
-                cast_to(e, arg_type(args, i), ty)
+                to_result(e, arg_type(args, i), ty)
             } else {
                 e
             }
