@@ -147,6 +147,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::math::FUNCTIONS,
         crate::datetime::FUNCTIONS,
         crate::dynamic::FUNCTIONS,
+        crate::dynamic::COLLECTION_FUNCTIONS,
         crate::network::FUNCTIONS,
         crate::encoding::FUNCTIONS,
         crate::parsing::FUNCTIONS,

@@ -1,5 +1,6 @@
 //! `dynamic` values (JSON text in `Utf8` columns, see `table-schemas`): `parse_json`,
-//! member access, and the array and property-bag functions.
+//! member access, and the array, set and property-bag functions (the newer ones in
+//! [`arrays`], [`sets`] and [`bags`], registered by [`collections`]).
 //!
 //! * SQL NULL and JSON `null` are both `dynamic(null)`; a function that finds no value
 //!   returns SQL NULL.
@@ -13,8 +14,14 @@
 //! `__bag_merge_list(list)` (`make_bag`).
 
 mod access;
+mod arrays;
+mod bags;
 mod build;
+mod collections;
 mod json;
+mod sets;
+
+pub(crate) use collections::FUNCTIONS as COLLECTION_FUNCTIONS;
 
 pub(crate) use json::{json_to_text, parse_dynamic};
 
@@ -399,5 +406,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     },
 ];
 
+#[cfg(test)]
+mod collection_tests;
 #[cfg(test)]
 mod tests;
