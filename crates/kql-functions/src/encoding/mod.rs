@@ -1,5 +1,5 @@
 //! Encodings and hashes: base64 ([`b64`]), URL percent-encoding ([`url`]), and the hash
-//! functions ([`hash`]).
+//! functions ([`hash`]). (`url_decode` is in `crate::text`.)
 
 pub mod b64;
 pub mod hash;
@@ -59,13 +59,6 @@ fn url_encode_kernel(args: &[ArrayRef], rows: usize, plus: bool) -> Result<Array
     let s = string_arg(args, 0)?;
     Ok(build_strings(rows, |i, out| {
         out.push_str(&url::url_encode(s.get(i), plus))
-    }))
-}
-
-fn url_decode_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
-    let s = string_arg(args, 0)?;
-    Ok(build_strings(rows, |i, out| {
-        out.push_str(&url::url_decode(s.get(i)))
     }))
 }
 
@@ -216,14 +209,6 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         DataType::Utf8,
         false,
         |a, r| url_encode_kernel(a, r, false)
-    ),
-    text_function!(
-        "url_decode",
-        &[],
-        ScalarType::String,
-        DataType::Utf8,
-        false,
-        url_decode_kernel
     ),
 ];
 

@@ -1,12 +1,13 @@
-//! Percent-encoding: `url_encode`, `url_encode_component`, `url_decode`.
+//! Percent-encoding: `url_encode` and `url_encode_component` (`url_decode` is in
+//! `crate::text`), and the form decoding of query strings that `parse_url` needs.
 //!
 //! Encoding follows .NET's `HttpUtility.UrlEncode`, whose output the documentation shows:
 //! letters, digits and `-_.!*()` stay, every other UTF-8 byte becomes `%xx` in lower-case
 //! hex, and a space becomes `+` (`url_encode`) or `%20` (`url_encode_component`), as in
 //! DOCS `url-encode-function.md`: `https://www.bing.com/hello world` →
-//! `https%3a%2f%2fwww.bing.com%2fhello+world`. Decoding is the inverse (`+` is a space);
-//! a `%` not followed by two hex digits stays as it is, and bytes that are not UTF-8 become
-//! U+FFFD.
+//! `https%3a%2f%2fwww.bing.com%2fhello+world`. [`form_decode`] is the inverse, as query
+//! strings are read (`+` is a space); a `%` not followed by two hex digits stays as it is,
+//! and bytes that are not UTF-8 become U+FFFD.
 
 use std::fmt::Write;
 
@@ -35,8 +36,9 @@ fn hex_value(b: u8) -> Option<u8> {
         .and_then(|d| u8::try_from(d).ok())
 }
 
-/// Decodes `%xx` escapes and `+`.
-pub fn url_decode(text: &str) -> String {
+/// Decodes `%xx` escapes and `+` (a space), as in `application/x-www-form-urlencoded`
+/// query strings.
+pub fn form_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -77,15 +79,15 @@ mod tests {
             url_encode("https://www.bing.com/hello world", false),
             "https%3a%2f%2fwww.bing.com%2fhello%20world"
         );
-        // DOCS url-decode-function.md.
+        // Form decoding undoes url_encode.
         assert_eq!(
-            url_decode("https%3a%2f%2fwww.bing.com%2f"),
+            form_decode("https%3a%2f%2fwww.bing.com%2f"),
             "https://www.bing.com/"
         );
-        assert_eq!(url_decode("a+b%20c"), "a b c");
-        assert_eq!(url_decode("100%"), "100%");
-        assert_eq!(url_decode("%zz%4"), "%zz%4");
-        assert_eq!(url_decode("%C3%A9"), "é");
-        assert_eq!(url_decode(&url_encode("é ü/", true)), "é ü/");
+        assert_eq!(form_decode("a+b%20c"), "a b c");
+        assert_eq!(form_decode("100%"), "100%");
+        assert_eq!(form_decode("%zz%4"), "%zz%4");
+        assert_eq!(form_decode("%C3%A9"), "é");
+        assert_eq!(form_decode(&url_encode("é ü/", true)), "é ü/");
     }
 }

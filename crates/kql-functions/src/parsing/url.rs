@@ -12,7 +12,7 @@
 //! A parameter given more than once keeps all its values, joined by commas, as .NET's
 //! query-string reader does; parameters without `=` have an empty value.
 
-use crate::encoding::url::url_decode;
+use crate::encoding::url::form_decode;
 use serde_json::{Map, Value as Json};
 
 /// The decoded parameters of a query string (without its `?`).
@@ -20,7 +20,7 @@ pub fn query_parameters(query: &str) -> Map<String, Json> {
     let mut params: Map<String, Json> = Map::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (url_decode(k), url_decode(v));
+        let (k, v) = (form_decode(k), form_decode(v));
         match params.get_mut(&k) {
             Some(Json::String(existing)) => {
                 existing.push(',');
