@@ -8,6 +8,7 @@ mod evaluate;
 mod expr;
 mod join;
 mod mv;
+mod mv_apply;
 mod names;
 mod ops;
 mod parse;

@@ -79,7 +79,7 @@ impl Binder<'_> {
         }
     }
 
-    fn bind_operator(&mut self, input: Tab, op: &Operator) -> BResult<Tab> {
+    pub fn bind_operator(&mut self, input: Tab, op: &Operator) -> BResult<Tab> {
         let span = op.span;
         match &op.kind {
             OperatorKind::Where(pred) => {
@@ -163,6 +163,7 @@ impl Binder<'_> {
             OperatorKind::Parse(p) => self.bind_parse(input, p, span),
             OperatorKind::MakeSeries(ms) => self.bind_make_series(input, ms, span),
             OperatorKind::Evaluate { call, .. } => self.bind_evaluate(input, call, span),
+            OperatorKind::MvApply(ma) => self.bind_mv_apply(input, ma, span),
             _ => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
                 format!(
