@@ -28,6 +28,15 @@ pub enum Command {
     Sources(crate::commands::sources::SourcesArgs),
     /// Convert telemetry into Parquet, one folder per table.
     Convert(crate::commands::convert::ConvertArgs),
+    /// Run the detection rules (the built-in T1609 pack by default) over telemetry and report
+    /// alerts: exit 0 when the scan ran, 1 with --fail-on-alert and alerts, 2 on errors.
+    Scan(crate::commands::scan::ScanArgs),
+    /// Run every rule's test cases and print the scenario × rule matrix (exit 1 on a failed
+    /// expectation, 2 when a rule does not load).
+    Validate(crate::commands::validate::ValidateArgs),
+    /// Show the context of one alert: process tree, device events, network connections and
+    /// API-server requests around it.
+    Investigate(crate::commands::investigate::InvestigateArgs),
 }
 
 /// Arguments of `check`.

@@ -3,9 +3,12 @@
 mod check;
 pub(crate) mod convert;
 mod explain;
+pub(crate) mod investigate;
 mod parse;
 mod query;
+pub(crate) mod scan;
 pub(crate) mod sources;
+pub(crate) mod validate;
 
 use crate::cli::{Cli, Command, QueryInput};
 use anyhow::Context as _;
@@ -21,6 +24,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(args) => explain::run(&args),
         Command::Sources(args) => sources::run(&args),
         Command::Convert(args) => convert::run(&args),
+        Command::Scan(args) => scan::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::Investigate(args) => investigate::run(&args),
     }
 }
 

@@ -1,1 +1,0 @@
-//! Investigation (filled in below).
