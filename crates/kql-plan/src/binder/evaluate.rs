@@ -35,9 +35,10 @@ impl Binder<'_> {
     pub fn bind_evaluate(&mut self, input: Tab, call: &Call, span: Span) -> BResult<Tab> {
         match call.name.name.as_str() {
             "bag_unpack" => self.bind_bag_unpack(input, call, span),
+            "pivot" => self.bind_pivot(input, call, span),
             other => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
-                format!("the `{other}` plugin is not supported yet (kqlhunt runs `bag_unpack`)"),
+                format!("the `{other}` plugin is not supported yet (kqlhunt runs `bag_unpack` and `pivot`)"),
                 call.name.span,
             ))),
         }
@@ -174,6 +175,184 @@ impl Binder<'_> {
         Ok(tab)
     }
 
+    /// `pivot(Column [, aggregate] [, key, ...])` (pivot-plugin.md): one output column per
+    /// distinct value of `Column` (as text, sorted), holding the aggregate (default
+    /// `count()`) of the rows with that value, grouped by the keys (default: every other
+    /// column the aggregate does not read). Missing counts and sums are 0.
+    fn bind_pivot(&mut self, input: Tab, call: &Call, span: Span) -> BResult<Tab> {
+        use kql_syntax::{ColumnAssign, Expr, ExprKind, Ident};
+        let Some(pivot_arg) = call.args.first() else {
+            return Err(self.error(Diagnostic::error(
+                E_ARG_COUNT,
+                "`pivot` needs the column to pivot",
+                call.span,
+            )));
+        };
+        let ExprKind::Name(pivot_id) = &pivot_arg.value.kind else {
+            return Err(self.error(Diagnostic::error(
+                E_BAD_OPTION,
+                "`pivot`: the pivot column must be a column name",
+                pivot_arg.value.span,
+            )));
+        };
+        self.resolve_column(&input, pivot_id)?;
+        let (agg_call, key_args): (Option<&kql_syntax::Call>, Vec<&Expr>) =
+            match call.args.get(1).map(|a| &a.value.kind) {
+                Some(ExprKind::Call(c)) => {
+                    (Some(c), call.args[2..].iter().map(|a| &a.value).collect())
+                }
+                _ => (None, call.args[1..].iter().map(|a| &a.value).collect()),
+            };
+        // Keys: as given, or every column but the pivot column and the aggregate's inputs.
+        let mut agg_inputs: Vec<String> = Vec::new();
+        if let Some(c) = agg_call {
+            for a in &c.args {
+                collect_names(&a.value, &mut agg_inputs);
+            }
+        }
+        let keys: Vec<ColumnAssign> = if key_args.is_empty() {
+            input
+                .cols
+                .iter()
+                .filter(|c| c.name != pivot_id.name && !agg_inputs.contains(&c.name))
+                .map(|c| ColumnAssign {
+                    names: vec![],
+                    expr: Expr::new(ExprKind::Name(Ident::new(c.name.clone(), span)), span),
+                    span,
+                })
+                .collect()
+        } else {
+            key_args
+                .iter()
+                .map(|e| ColumnAssign {
+                    names: vec![],
+                    expr: (*e).clone(),
+                    span: e.span,
+                })
+                .collect()
+        };
+        let key = call.span.start;
+        let pivot_text = self.bind_scalar(&pivot_arg.value, Some(&input))?;
+        let pivot_text = self.as_text(pivot_text, pivot_arg.value.span)?;
+        let values: Vec<String> = match self.options.discovered.get(&key) {
+            Some(v) => v.iter().map(|(name, _)| name.clone()).collect(),
+            None => {
+                let pair = datafusion::functions::expr_fn::concat(vec![
+                    pivot_text.expr.clone(),
+                    datafusion::logical_expr::lit("\tstring"),
+                ]);
+                let plan = LogicalPlanBuilder::from(input.plan.clone())
+                    .project(vec![pair.alias("key_type")])
+                    .and_then(|b| b.distinct())
+                    .and_then(|b| b.build())
+                    .map_err(|e| self.plan_error(e, span))?;
+                self.discoveries.push(Discovery { key, plan });
+                Vec::new()
+            }
+        };
+        // One aggregate per value: the aggregate restricted to that value (`countif`, ...).
+        let (fname, fargs): (&str, Vec<kql_syntax::Arg>) = match agg_call {
+            Some(c) => (c.name.name.as_str(), c.args.clone()),
+            None => ("count", Vec::new()),
+        };
+        let if_name = match fname {
+            "count" => "countif",
+            "sum" => "sumif",
+            "avg" => "avgif",
+            "min" => "minif",
+            "max" => "maxif",
+            "dcount" => "dcountif",
+            "make_list" | "makelist" => "make_list_if",
+            "make_set" | "makeset" => "make_set_if",
+            "make_bag" => "make_bag_if",
+            other => {
+                return Err(self.error(Diagnostic::error(
+                    E_UNSUPPORTED,
+                    format!("`pivot` with the aggregate `{other}` is not supported yet"),
+                    call.span,
+                )));
+            }
+        };
+        let zero_default = matches!(fname, "count" | "sum" | "dcount");
+        let mut aggregates = Vec::new();
+        for v in &values {
+            let pred = Expr::new(
+                ExprKind::Binary {
+                    op: kql_syntax::BinaryOp::Eq,
+                    left: Box::new(Expr::new(
+                        ExprKind::Call(kql_syntax::Call {
+                            name: Ident::new("tostring", span),
+                            args: vec![kql_syntax::Arg {
+                                name: None,
+                                value: pivot_arg.value.clone(),
+                            }],
+                            span,
+                        }),
+                        span,
+                    )),
+                    right: Box::new(Expr::new(
+                        ExprKind::Literal(kql_syntax::Literal {
+                            kind: kql_syntax::LiteralKind::String {
+                                value: v.clone(),
+                                obfuscated: false,
+                            },
+                            span,
+                        }),
+                        span,
+                    )),
+                },
+                span,
+            );
+            let mut args = fargs.clone();
+            // The `if` forms take the predicate after the value (`count` has none).
+            let insert_at = if fname == "count" {
+                0
+            } else {
+                1.min(args.len())
+            };
+            args.insert(
+                insert_at,
+                kql_syntax::Arg {
+                    name: None,
+                    value: pred,
+                },
+            );
+            aggregates.push(ColumnAssign {
+                names: vec![Ident::new(v.clone(), span)],
+                expr: Expr::new(
+                    ExprKind::Call(kql_syntax::Call {
+                        name: Ident::new(if_name, span),
+                        args,
+                        span,
+                    }),
+                    span,
+                ),
+                span,
+            });
+        }
+        let summarize = kql_syntax::Summarize {
+            params: vec![],
+            aggregates,
+            by: keys,
+        };
+        let mut tab = self.bind_summarize(input, &summarize, span)?;
+        if zero_default {
+            for v in &values {
+                if let Some(c) = tab.find(v).cloned() {
+                    let e = datafusion::functions::expr_fn::coalesce(vec![
+                        column(&c.name),
+                        datafusion::logical_expr::lit(0i64),
+                    ]);
+                    let e = self.cast_to(e, ScalarType::Long, c.ty);
+                    tab =
+                        self.with_column(tab, &c.name, crate::bound::Scalar::new(e, c.ty), span)?;
+                }
+            }
+        }
+        self.trace("evaluate pivot", &tab);
+        Ok(tab)
+    }
+
     /// The plan listing `slot \t type` pairs of the bags in `source`.
     fn bag_discovery(
         &mut self,
@@ -253,4 +432,24 @@ pub fn merge_discovered(pairs: impl IntoIterator<Item = String>) -> Vec<(String,
     map.into_iter()
         .map(|(k, t)| (k, t.unwrap_or(ScalarType::Dynamic)))
         .collect()
+}
+
+/// Column names an expression mentions.
+fn collect_names(e: &kql_syntax::Expr, out: &mut Vec<String>) {
+    use kql_syntax::ExprKind;
+    match &e.kind {
+        ExprKind::Name(id) => out.push(id.name.clone()),
+        ExprKind::Call(c) => c.args.iter().for_each(|a| collect_names(&a.value, out)),
+        ExprKind::Binary { left, right, .. } => {
+            collect_names(left, out);
+            collect_names(right, out);
+        }
+        ExprKind::Unary { operand, .. } | ExprKind::Paren(operand) => collect_names(operand, out),
+        ExprKind::Member { target, .. } => collect_names(target, out),
+        ExprKind::Index { target, index } => {
+            collect_names(target, out);
+            collect_names(index, out);
+        }
+        _ => {}
+    }
 }
