@@ -21,7 +21,7 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
         }
         super::register_inputs(&mut engine, &paths, args.strict)?;
         engine.register_builtin_empty_tables();
-        let planned = match engine.plan(&q.text, &options) {
+        let planned = match engine.prepare(&q.text, &options).await {
             Ok(p) => p,
             Err(e) => {
                 eprint!("{}", render_diagnostics(e.diagnostics(), &q));

@@ -25,7 +25,7 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("--table {spec}"))?;
         }
         super::register_inputs(&mut engine, &paths, args.strict)?;
-        let planned = match engine.plan(&q.text, &options) {
+        let planned = match engine.prepare(&q.text, &options).await {
             Ok(p) => p,
             Err(e) => {
                 eprint!("{}", render_diagnostics(e.diagnostics(), &q));
