@@ -145,6 +145,8 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::logic::FUNCTIONS,
         crate::text::FUNCTIONS,
         crate::math::FUNCTIONS,
+        crate::math::ELEMENTARY_FUNCTIONS,
+        crate::math::BITWISE_FUNCTIONS,
         crate::datetime::FUNCTIONS,
         crate::dynamic::FUNCTIONS,
         crate::dynamic::COLLECTION_FUNCTIONS,
