@@ -210,7 +210,7 @@ impl Binder<'_> {
                 span,
             )));
         }
-        if values.len() % columns.len() != 0 {
+        if !values.len().is_multiple_of(columns.len()) {
             return Err(self.error(Diagnostic::error(
                 E_ARG_COUNT,
                 format!(
