@@ -230,6 +230,7 @@ mod tests {
                 "DeviceProcessEvents",
                 Some(proj),
             )),
+            processes: None,
             prefilter: None,
         };
         let mut batches = Vec::new();

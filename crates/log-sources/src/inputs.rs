@@ -13,7 +13,7 @@ use crate::format::EventSink;
 use crate::formats::{self, FormatEntry, ReaderContext, SniffInput};
 use crate::options::{ReadOptions, TableRequest};
 use crate::record::{BadRecord, Row};
-use crate::walk::{InputPath, expand};
+use crate::walk::{Expanded, InputPath, expand};
 use arrow::record_batch::RecordBatch;
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -53,6 +53,10 @@ pub struct Input {
     /// Why the input could not be recognised, when it is not just an unknown format (a
     /// corrupt compressed stream, an unreadable Parquet footer).
     pub problem: Option<String>,
+    /// True when the user named this input; false when a folder walk found it. An
+    /// unrecognised file found in a folder (a README, a script) is skipped by design; one
+    /// the user named is an error.
+    pub named: bool,
     /// Standard input's first bytes, kept from sniffing for the one read that follows.
     stdin_head: Option<Arc<Mutex<Option<Vec<u8>>>>>,
 }
@@ -141,11 +145,13 @@ impl Inputs {
         options: &ReadOptions,
     ) -> Result<Self, SourceError> {
         let mut inputs = Vec::new();
-        for p in expand(paths)? {
-            inputs.push(match p {
+        for Expanded { path, named } in expand(paths)? {
+            let mut input = match path {
                 InputPath::File(path) => discover_file(path, options)?,
                 InputPath::Stdin => discover_stdin(options)?,
-            });
+            };
+            input.named = named;
+            inputs.push(input);
         }
         Ok(Self {
             inputs,
@@ -192,6 +198,7 @@ fn discover_file(path: PathBuf, options: &ReadOptions) -> Result<Input, SourceEr
             size,
             tables,
             problem,
+            named: true,
             stdin_head: None,
         });
     }
@@ -204,6 +211,7 @@ fn discover_file(path: PathBuf, options: &ReadOptions) -> Result<Input, SourceEr
         size,
         tables: Vec::new(),
         problem: None,
+        named: true,
         stdin_head: None,
     };
     let mut head = vec![0u8; HEAD_BYTES + 1];
@@ -247,6 +255,7 @@ fn discover_stdin(options: &ReadOptions) -> Result<Input, SourceError> {
         size: None,
         tables: Vec::new(),
         problem: None,
+        named: true,
         stdin_head: Some(Arc::new(Mutex::new(Some(raw)))),
     };
     if crate::parquet_in::is_parquet(&head) {
@@ -288,6 +297,9 @@ fn classify(input: &mut Input, head: &[u8], complete: bool, options: &ReadOption
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let head = &head[..head.len().min(HEAD_BYTES)];
     let path = input.file_path().map(Path::to_path_buf);
+    if path.as_deref().is_some_and(is_documentation_or_code) {
+        return;
+    }
     let sniff_in = SniffInput {
         head,
         complete,
@@ -298,6 +310,19 @@ fn classify(input: &mut Input, head: &[u8], complete: bool, options: &ReadOption
     };
     input.kind = InputKind::Stream(entry);
     input.tables = sample_tables(entry, input, head, complete, options);
+}
+
+/// Extensions of documentation and source code. Such a file is never telemetry, whatever
+/// it quotes: a README that shows sample audit records must not be read as an audit log
+/// and reported line by line as bad records.
+const NOT_TELEMETRY: [&str; 10] = [
+    "md", "markdown", "rst", "adoc", "py", "rs", "go", "sh", "js", "ts",
+];
+
+fn is_documentation_or_code(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| NOT_TELEMETRY.iter().any(|n| n.eq_ignore_ascii_case(e)))
 }
 
 /// The tables the records in `head` go to.

@@ -120,6 +120,10 @@ pub enum BadReason {
     Unsupported(String),
     /// Bytes that belong to no known format.
     Unrecognized(String),
+    /// A whole file left unread on purpose: a folder held it, but it is not telemetry (a
+    /// README, a script) as far as any reader can tell. Reported once per file, and skipped
+    /// by design, so that pointing kqlhunt at a folder of logs with notes in it is no error.
+    Skipped(String),
 }
 
 impl BadReason {
@@ -130,7 +134,7 @@ impl BadReason {
 
     /// True for records skipped on purpose (not counted as errors by `--strict`).
     pub fn by_design(&self) -> bool {
-        matches!(self, BadReason::Unsupported(_))
+        matches!(self, BadReason::Unsupported(_) | BadReason::Skipped(_))
     }
 
     /// A short stable name of the reason, for counts in reports.
@@ -142,6 +146,7 @@ impl BadReason {
             BadReason::Oversized { .. } => "oversized",
             BadReason::Unsupported(_) => "unsupported",
             BadReason::Unrecognized(_) => "unrecognized",
+            BadReason::Skipped(_) => "skipped",
         }
     }
 }
@@ -167,6 +172,7 @@ impl fmt::Display for BadReason {
             }
             BadReason::Unsupported(m) => write!(f, "skipped by design: {m}"),
             BadReason::Unrecognized(m) => write!(f, "unrecognized input: {m}"),
+            BadReason::Skipped(m) => write!(f, "skipped: {m}"),
         }
     }
 }

@@ -75,9 +75,13 @@ impl FileReport {
         self.bad_total() - self.skipped_by_design()
     }
 
-    /// Records skipped by design (tables or events kqlhunt does not map).
+    /// Records skipped by design (tables or events kqlhunt does not map, files that are
+    /// not telemetry).
     pub fn skipped_by_design(&self) -> u64 {
-        self.bad_by_kind.get("unsupported").copied().unwrap_or(0)
+        ["unsupported", "skipped"]
+            .iter()
+            .filter_map(|k| self.bad_by_kind.get(k))
+            .sum()
     }
 
     /// All rows.

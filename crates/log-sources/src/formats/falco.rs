@@ -52,6 +52,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     tables: &["DeviceProcessEvents"],
     splittable: true,
     needs_header: false,
+    lineage: false,
 };
 
 /// Reads Falco JSON alerts.

@@ -12,15 +12,19 @@
 //!     tables: &["DeviceProcessEvents"],      // tables it can produce ([] = any, decided per record)
 //!     splittable: false,                     // can a line start in the middle of the file be read alone?
 //!     needs_header: false,                   // must a resumed read see the first line again (CSV)?
+//!     lineage: true,                         // does it keep the process table?
 //! },
 //! ```
 //!
 //! `sniff` sees the first bytes of the decompressed input ([`SniffInput`]) and answers with
 //! a confidence from 1 to 100 (90+: the format's own signature, such as a provider GUID;
 //! 50–80: the right structure and field names; below 40: only a generic shape or the file
-//! extension). The highest answer wins; ties go to the earlier entry. Readers that need
-//! state shared across files (a process table) get it through a field added to
-//! [`ReaderContext`].
+//! extension). The highest answer wins; ties go to the earlier entry.
+//!
+//! A format that fills parent columns from earlier events sets `lineage` and reads
+//! [`ReaderContext::process_table`], which the read driver sets to the pass's table for that
+//! format ([`crate::process_table::ProcessTables`]). Such a format is never `splittable`: a
+//! parent must be read before its child, so its files are read whole and in run order.
 
 pub mod auditd;
 pub mod defender;
@@ -63,7 +67,9 @@ pub struct ReaderContext {
     pub prefilter: Option<Arc<Prefilter>>,
     /// Line number of the first byte fed; `None` when reading from the middle of a file.
     pub first_line: Option<u64>,
-    /// The run's process table, shared by the files of one run (share it by cloning one context).
+    /// The process table of lineage formats: the read driver sets the pass's table for the
+    /// format, so the files of a run share it; a context made with [`Self::new`] has a
+    /// table of its own.
     pub process_table: crate::process_table::SharedProcessTable,
 }
 
@@ -133,6 +139,9 @@ pub struct FormatEntry {
     pub splittable: bool,
     /// True when a resumed read must be fed the input's first line (a CSV header) first.
     pub needs_header: bool,
+    /// True when the reader links processes to parents seen earlier through the process
+    /// table: its inputs are read in run order, by one thread, on the pass's table.
+    pub lineage: bool,
 }
 
 impl FormatEntry {

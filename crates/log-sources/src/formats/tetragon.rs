@@ -56,6 +56,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     tables: &["DeviceProcessEvents", "DeviceNetworkEvents"],
     splittable: false,
     needs_header: false,
+    lineage: true,
 };
 
 /// Reads Tetragon's JSON export.

@@ -17,6 +17,19 @@
 //! time are dropped; and above `max_entries` the least recently used entry goes. Processes
 //! that started before collection began are simply not known: their columns stay empty
 //! rather than guessed.
+//!
+//! # One table per read pass and format
+//!
+//! A parent is often in an earlier file than its child (rotated `audit.log.1` then
+//! `audit.log`), so the files of a run share their tables: [`ProcessTables`] holds one per
+//! format for one pass over the inputs. Formats do not share a table: a host watched by both
+//! auditd and Sysmon for Linux reports each exec twice, and one source's record of a process
+//! would otherwise pass for the other's earlier image of it (an exec in place) or its
+//! parent. A second pass (another scan of the same files) needs fresh tables, since
+//! replaying starts would link processes to themselves.
+//!
+//! Idle expiry runs on each host's own event clock: the files of a run may cover hosts over
+//! different days, and the processes of one read after a later one's are not idle.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -147,8 +160,10 @@ pub struct ProcessTable {
     by_use: BTreeMap<u64, ProcessKey>,
     exits: VecDeque<(i64, ProcessKey)>,
     next_tick: u64,
-    /// The latest event time seen: the clock expiry runs on.
+    /// The latest event time seen: the clock exits expire on.
     now: i64,
+    /// The latest event time seen per host: the clock idle entries expire on.
+    clocks: HashMap<Arc<str>, i64>,
     inserts_since_sweep: u32,
 }
 
@@ -159,6 +174,36 @@ pub type SharedProcessTable = Arc<Mutex<ProcessTable>>;
 /// A new shared table.
 pub fn shared(limits: Limits) -> SharedProcessTable {
     Arc::new(Mutex::new(ProcessTable::new(limits)))
+}
+
+/// The process tables of one read pass over a run's inputs: one per format, created on first
+/// use and shared by every file of that format (see the module docs). Cloning shares them.
+#[derive(Debug, Clone, Default)]
+pub struct ProcessTables {
+    limits: Limits,
+    tables: Arc<Mutex<HashMap<&'static str, SharedProcessTable>>>,
+}
+
+impl ProcessTables {
+    /// Empty tables with these limits.
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            tables: Arc::default(),
+        }
+    }
+
+    /// The table of `format`'s readers.
+    pub fn for_format(&self, format: &'static str) -> SharedProcessTable {
+        let mut tables = self
+            .tables
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        tables
+            .entry(format)
+            .or_insert_with(|| shared(self.limits))
+            .clone()
+    }
 }
 
 /// Locks a shared table. A panic elsewhere while holding the lock leaves the table usable (it
@@ -186,6 +231,7 @@ impl ProcessTable {
             exits: VecDeque::new(),
             next_tick: 0,
             now: i64::MIN,
+            clocks: HashMap::new(),
             inserts_since_sweep: 0,
         }
     }
@@ -215,6 +261,7 @@ impl ProcessTable {
     ) -> Lineage {
         self.advance(time);
         let host: Arc<str> = host.into();
+        self.tick_host(&host, time);
         let (parent_key, parent_info, parent_ref) = match link {
             ParentLink::Key { key: pk, hint } => {
                 let found = self.touch(&pk).map(|e| e.info.clone());
@@ -281,6 +328,8 @@ impl ProcessTable {
         time: i64,
     ) {
         self.advance(time);
+        let host: Arc<str> = host.into();
+        self.tick_host(&host, time);
         if self.touch(&key).is_some() {
             return;
         }
@@ -289,7 +338,7 @@ impl ProcessTable {
             key: parent_key,
             hint: parent_hint,
         };
-        self.insert(key, host.into(), info, ppid, parent, time);
+        self.insert(key, host, info, ppid, parent, time);
     }
 
     /// The lineage of an event about an existing process (a network connection): the process
@@ -315,6 +364,7 @@ impl ProcessTable {
 
     /// The lineage of an event about the live process `pid` on `host` (auditd connect).
     pub fn lineage_of_pid(&mut self, host: &str, pid: i64, time: i64) -> Lineage {
+        self.tick_host(&host.into(), time);
         match self.live_key(host, pid) {
             Some(key) => self.lineage_of_key(&key, time),
             None => {
@@ -333,6 +383,7 @@ impl ProcessTable {
     /// The live process `pid` on `host` exited (auditd `exit_group`).
     pub fn exit_pid(&mut self, host: &str, pid: i64, time: i64) {
         self.advance(time);
+        self.tick_host(&host.into(), time);
         if let Some(key) = self.live_key(host, pid) {
             self.retire(&key, time);
         }
@@ -375,11 +426,21 @@ impl ProcessTable {
         self.exits.push_back((time, key.clone()));
     }
 
-    /// Looks an entry up and marks it used.
+    /// Moves `host`'s clock forward.
+    fn tick_host(&mut self, host: &Arc<str>, time: i64) {
+        match self.clocks.get_mut(host) {
+            Some(t) => *t = (*t).max(time),
+            None => {
+                self.clocks.insert(host.clone(), time);
+            }
+        }
+    }
+
+    /// Looks an entry up and marks it used (at its host's clock).
     fn touch(&mut self, key: &ProcessKey) -> Option<&Entry> {
         let tick = self.next_tick;
-        let now = self.now;
         let e = self.entries.get_mut(key)?;
+        let now = self.clocks.get(&e.host).copied().unwrap_or(e.used_at);
         self.by_use.remove(&e.tick);
         e.tick = tick;
         e.used_at = e.used_at.max(now);
@@ -466,321 +527,38 @@ impl ProcessTable {
         }
     }
 
-    /// Drops entries unused for `idle_ttl`, oldest use first.
+    /// Drops entries unused for `idle_ttl` of their host's event time, oldest use first.
     fn sweep_idle(&mut self) {
-        let cutoff = self.now.saturating_sub(self.limits.idle_ttl);
+        let ttl = self.limits.idle_ttl;
         let stale: Vec<ProcessKey> = self
             .by_use
             .values()
-            .take_while(|k| self.entries.get(*k).is_some_and(|e| e.used_at < cutoff))
+            .take_while(|k| {
+                self.entries.get(*k).is_some_and(|e| {
+                    let clock = self.clocks.get(&e.host).copied().unwrap_or(e.used_at);
+                    e.used_at < clock.saturating_sub(ttl)
+                })
+            })
             .cloned()
             .collect();
         for k in stale {
             self.remove(&k);
         }
+        // Clocks of hosts with no entry left go too, so that a stream of ever new host
+        // names cannot grow them without bound.
+        if self.clocks.len() > self.entries.len().saturating_add(1024) {
+            let live: std::collections::HashSet<&Arc<str>> =
+                self.entries.values().map(|e| &e.host).collect();
+            let keep: HashMap<Arc<str>, i64> = self
+                .clocks
+                .iter()
+                .filter(|(h, _)| live.contains(h))
+                .map(|(h, t)| (h.clone(), *t))
+                .collect();
+            self.clocks = keep;
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const S: i64 = 1_000_000_000;
-
-    fn proc(pid: i64, path: &str, cmd: &str) -> ProcessInfo {
-        ProcessInfo {
-            pid: Some(pid),
-            folder_path: Some(path.into()),
-            file_name: path.rsplit('/').next().map(str::to_string),
-            command_line: Some(cmd.into()),
-            ..ProcessInfo::default()
-        }
-    }
-
-    fn names(l: &Lineage) -> (Option<String>, Option<String>) {
-        (
-            l.parent.as_ref().and_then(|p| p.command_line.clone()),
-            l.grandparent.as_ref().and_then(|p| p.file_name.clone()),
-        )
-    }
-
-    #[test]
-    fn guid_lineage_recovers_parent_command_line_and_grandparent() {
-        let mut t = ProcessTable::default();
-        let sshd = ProcessKey::guid("node-1", "{A}");
-        let bash = ProcessKey::guid("node-1", "{B}");
-        let docker = ProcessKey::guid("node-1", "{C}");
-        t.exec(
-            sshd.clone(),
-            "node-1",
-            proc(10, "/usr/sbin/sshd", "sshd: root@pts/0"),
-            None,
-            ParentLink::None,
-            S,
-        );
-        let l = t.exec(
-            bash.clone(),
-            "node-1",
-            proc(20, "/usr/bin/bash", "-bash"),
-            Some(10),
-            ParentLink::Key {
-                key: sshd,
-                hint: None,
-            },
-            2 * S,
-        );
-        assert_eq!(names(&l), (Some("sshd: root@pts/0".into()), None));
-        // The child's own event only says `bash` for the parent command line: the table knows
-        // better, and knows the grandparent.
-        let l = t.exec(
-            docker,
-            "node-1",
-            proc(30, "/usr/bin/docker", "docker exec -it c /bin/sh"),
-            Some(20),
-            ParentLink::Key {
-                key: ProcessKey::guid("node-1", "{b}"),
-                hint: Some(proc(20, "/usr/bin/bash", "bash")),
-            },
-            3 * S,
-        );
-        assert_eq!(names(&l), (Some("-bash".into()), Some("sshd".into())));
-    }
-
-    #[test]
-    fn unseen_parent_leaves_parent_unknown_but_keeps_the_hint_for_grandchildren() {
-        let mut t = ProcessTable::default();
-        let hint = proc(20, "/usr/bin/bash", "bash");
-        let l = t.exec(
-            ProcessKey::guid("h", "{C}"),
-            "h",
-            proc(30, "/usr/bin/sudo", "sudo id"),
-            Some(20),
-            ParentLink::Key {
-                key: ProcessKey::guid("h", "{B}"),
-                hint: Some(hint),
-            },
-            S,
-        );
-        assert_eq!(l.parent, None, "never invent a parent that was not seen");
-        assert_eq!(l.grandparent, None);
-        let l = t.exec(
-            ProcessKey::guid("h", "{D}"),
-            "h",
-            proc(31, "/usr/bin/id", "id"),
-            Some(30),
-            ParentLink::Key {
-                key: ProcessKey::guid("h", "{C}"),
-                hint: None,
-            },
-            2 * S,
-        );
-        assert_eq!(names(&l), (Some("sudo id".into()), Some("bash".into())));
-    }
-
-    #[test]
-    fn pid_lineage_fork_then_exec_in_place() {
-        let mut t = ProcessTable::default();
-        let k = |pid, s| ProcessKey::pid_start("node-1", pid, s);
-        t.exec(
-            k(99, 1),
-            "node-1",
-            proc(99, "/usr/sbin/sshd", "sshd"),
-            Some(1),
-            ParentLink::Pid { ppid: Some(1) },
-            S,
-        );
-        t.exec(
-            k(100, 2),
-            "node-1",
-            proc(100, "/usr/bin/bash", "-bash"),
-            Some(99),
-            ParentLink::Pid { ppid: Some(99) },
-            2 * S,
-        );
-        // Fork + exec: pid 101 is new, its parent is the live pid 100.
-        let l = t.exec(
-            k(101, 3),
-            "node-1",
-            proc(101, "/usr/bin/bash", "bash -c curl x"),
-            Some(100),
-            ParentLink::Pid { ppid: Some(100) },
-            3 * S,
-        );
-        assert_eq!(names(&l), (Some("-bash".into()), Some("sshd".into())));
-        // Exec in place: pid 101 execs curl; the initiating process is the previous image of
-        // pid 101 (bash -c), and its parent (-bash) becomes the initiating parent.
-        let l = t.exec(
-            k(101, 4),
-            "node-1",
-            proc(101, "/usr/bin/curl", "curl x"),
-            Some(100),
-            ParentLink::Pid { ppid: Some(100) },
-            4 * S,
-        );
-        assert_eq!(
-            names(&l),
-            (Some("bash -c curl x".into()), Some("bash".into()))
-        );
-        assert_eq!(l.parent.as_ref().and_then(|p| p.pid), Some(101));
-        // The pid now resolves to curl.
-        let l = t.lineage_of_pid("node-1", 101, 5 * S);
-        assert_eq!(
-            l.process.and_then(|p| p.file_name),
-            Some("curl".to_string())
-        );
-    }
-
-    #[test]
-    fn pid_reuse_with_another_parent_is_not_an_exec_in_place() {
-        let mut t = ProcessTable::default();
-        let k = |pid, s| ProcessKey::pid_start("h", pid, s);
-        t.exec(
-            k(7, 1),
-            "h",
-            proc(7, "/usr/bin/sleep", "sleep 1"),
-            Some(5),
-            ParentLink::Pid { ppid: Some(5) },
-            S,
-        );
-        t.exec(
-            k(8, 2),
-            "h",
-            proc(8, "/usr/bin/bash", "bash"),
-            Some(1),
-            ParentLink::Pid { ppid: Some(1) },
-            2 * S,
-        );
-        // pid 7 reused by a child of 8 without an exit being seen.
-        let l = t.exec(
-            k(7, 3),
-            "h",
-            proc(7, "/usr/bin/id", "id"),
-            Some(8),
-            ParentLink::Pid { ppid: Some(8) },
-            3 * S,
-        );
-        assert_eq!(l.parent.and_then(|p| p.command_line), Some("bash".into()));
-    }
-
-    #[test]
-    fn exit_frees_the_pid_and_expires_after_the_grace_period() {
-        let mut t = ProcessTable::new(Limits {
-            exit_grace: 10 * S,
-            ..Limits::default()
-        });
-        let k = ProcessKey::pid_start("h", 50, 1);
-        t.exec(
-            k.clone(),
-            "h",
-            proc(50, "/usr/bin/bash", "bash"),
-            Some(1),
-            ParentLink::Pid { ppid: Some(1) },
-            S,
-        );
-        t.exit_pid("h", 50, 2 * S);
-        // A new process with ppid 50 no longer resolves to the exited bash by pid.
-        let l = t.exec(
-            ProcessKey::pid_start("h", 51, 3),
-            "h",
-            proc(51, "/usr/bin/id", "id"),
-            Some(50),
-            ParentLink::Pid { ppid: Some(50) },
-            3 * S,
-        );
-        assert_eq!(l.parent, None, "an exited process is not a parent by pid");
-        // Still resolvable by key within the grace period, gone after it.
-        assert!(t.lineage_of_key(&k, 5 * S).process.is_some());
-        assert!(t.lineage_of_key(&k, 20 * S).process.is_none());
-    }
-
-    #[test]
-    fn size_limit_drops_the_least_recently_used() {
-        let mut t = ProcessTable::new(Limits {
-            max_entries: 3,
-            ..Limits::default()
-        });
-        let k = |n: i64| ProcessKey::exec_id(&n.to_string());
-        for n in 0..3 {
-            t.exec(k(n), "h", proc(n, "/x", "x"), None, ParentLink::None, S);
-        }
-        // Use 0, so 1 is now the least recently used.
-        assert!(t.lineage_of_key(&k(0), S).process.is_some());
-        t.exec(k(3), "h", proc(3, "/x", "x"), None, ParentLink::None, S);
-        assert_eq!(t.len(), 3);
-        assert!(t.lineage_of_key(&k(1), S).process.is_none());
-        assert!(t.lineage_of_key(&k(0), S).process.is_some());
-        for n in 4..10_000 {
-            t.exec(k(n), "h", proc(n, "/x", "x"), None, ParentLink::None, S);
-        }
-        assert_eq!(t.len(), 3);
-        assert!(t.by_pid.len() <= 3 && t.by_use.len() == 3);
-    }
-
-    #[test]
-    fn idle_entries_expire_by_ttl() {
-        let mut t = ProcessTable::new(Limits {
-            idle_ttl: 100 * S,
-            ..Limits::default()
-        });
-        t.exec(
-            ProcessKey::exec_id("old"),
-            "h",
-            proc(1, "/x", "x"),
-            None,
-            ParentLink::None,
-            S,
-        );
-        for n in 0..1100 {
-            t.exec(
-                ProcessKey::exec_id(&format!("n{n}")),
-                "h",
-                proc(n + 2, "/x", "x"),
-                None,
-                ParentLink::None,
-                1000 * S + n,
-            );
-        }
-        assert!(
-            t.lineage_of_key(&ProcessKey::exec_id("old"), 1000 * S)
-                .process
-                .is_none()
-        );
-        assert!(
-            t.lineage_of_key(&ProcessKey::exec_id("n5"), 1000 * S)
-                .process
-                .is_some()
-        );
-    }
-
-    #[test]
-    fn observed_parent_serves_grandparent_lookups() {
-        let mut t = ProcessTable::default();
-        let parent = ProcessKey::exec_id("P");
-        t.observe(
-            parent.clone(),
-            "node",
-            proc(5, "/bin/bash", "/bin/bash -c x"),
-            Some(ProcessKey::exec_id("G")),
-            Some(proc(4, "/usr/bin/containerd-shim", "")),
-            S,
-        );
-        let l = t.exec(
-            ProcessKey::exec_id("C"),
-            "node",
-            proc(6, "/usr/bin/curl", "curl"),
-            Some(5),
-            ParentLink::Key {
-                key: parent,
-                hint: None,
-            },
-            2 * S,
-        );
-        assert_eq!(
-            names(&l),
-            (
-                Some("/bin/bash -c x".into()),
-                Some("containerd-shim".into())
-            )
-        );
-    }
-}
+mod tests;

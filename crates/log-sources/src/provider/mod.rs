@@ -7,6 +7,11 @@
 //! ranges at line starts so every partition (one per core, DataFusion's
 //! `target_partitions`) has a share of the work; small inputs are dealt out whole.
 //!
+//! Inputs of formats that keep a process table (auditd, Sysmon, Tetragon: a child's parent
+//! columns come from the parent's own event, maybe in an earlier file) are neither split nor
+//! spread: one partition reads all of them, in run order, on one set of process tables made
+//! for that scan. Parallel ranges or threads would see a child before its parent.
+//!
 //! Row prefilter hook: [`LogTable::with_prefilter`] returns a provider whose scans drop,
 //! before parsing, records that contain none of the given literals (see
 //! [`crate::prefilter`]). The planner calls it when a query's filters imply such a set.
@@ -14,7 +19,7 @@
 //! Bad records met during scans are collected in [`LogTable::report`].
 
 use crate::error::SourceError;
-use crate::inputs::Inputs;
+use crate::inputs::{InputKind, Inputs};
 use crate::options::{ReadOptions, TableRequest};
 use crate::prefilter::Prefilter;
 use crate::read::{ReadPlan, read_input, tolerate};
@@ -96,36 +101,47 @@ impl LogTable {
     fn partitions(&self, target: usize) -> Vec<Vec<Unit>> {
         let target = target.max(1);
         let min_split = self.options.split_bytes.max(1);
-        let mut units: Vec<(Unit, u64)> = Vec::new();
+        // Groups of units that go to one partition together, with their total size.
+        let mut units: Vec<(Vec<Unit>, u64)> = Vec::new();
+        let mut lineage: (Vec<Unit>, u64) = (Vec::new(), 0);
         for (i, input) in self.inputs.inputs.iter().enumerate() {
             if !input.may_contain(&self.table.name) {
                 continue;
             }
             let size = input.size.unwrap_or(0);
-            if input.splittable() && size >= 2 * min_split && target > 1 {
+            if matches!(input.kind, InputKind::Stream(e) if e.lineage) {
+                lineage.0.push(Unit {
+                    input: i,
+                    range: None,
+                });
+                lineage.1 += size;
+            } else if input.splittable() && size >= 2 * min_split && target > 1 {
                 let parts = (size / min_split).min(target as u64).max(1);
                 let step = size.div_ceil(parts);
                 let mut start = 0;
                 while start < size {
                     let end = (start + step).min(size);
                     units.push((
-                        Unit {
+                        vec![Unit {
                             input: i,
                             range: Some(start..end),
-                        },
+                        }],
                         end - start,
                     ));
                     start = end;
                 }
             } else {
                 units.push((
-                    Unit {
+                    vec![Unit {
                         input: i,
                         range: None,
-                    },
+                    }],
                     size,
                 ));
             }
+        }
+        if !lineage.0.is_empty() {
+            units.push(lineage);
         }
         let n = target.min(units.len()).max(1);
         let mut parts: Vec<(u64, Vec<Unit>)> = vec![(0, Vec::new()); n];
@@ -133,10 +149,10 @@ impl LogTable {
         let mut order: Vec<usize> = (0..units.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(units[i].1));
         for i in order {
-            let (unit, size) = units[i].clone();
+            let (group, size) = units[i].clone();
             if let Some(p) = parts.iter_mut().min_by_key(|p| p.0) {
                 p.0 += size;
-                p.1.push(unit);
+                p.1.extend(group);
             }
         }
         parts
@@ -175,6 +191,7 @@ impl TableProvider for LogTable {
             options: self.options.clone(),
             tables: Arc::new(tables),
             prefilter: self.prefilter.clone(),
+            processes: None,
         };
         let partitions = self.partitions(state.config().target_partitions());
         let props = PlanProperties::new(
@@ -324,7 +341,12 @@ struct ScanJob {
 }
 
 impl ScanJob {
-    fn run(self) {
+    fn run(mut self) {
+        // This job reads every lineage input of the scan (see `LogTable::partitions`), so
+        // its tables are the scan's; a later scan starts afresh.
+        self.plan
+            .processes
+            .get_or_insert_with(crate::process_table::ProcessTables::default);
         let mut left = self.limit.unwrap_or(usize::MAX);
         for unit in &self.units {
             if left == 0 {

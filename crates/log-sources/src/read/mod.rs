@@ -12,6 +12,16 @@
 //!   unfinished last line, returning where to resume: a growing log is followed by calling
 //!   it again with [`FileReport::next_offset`];
 //! * [`Inputs::read_all`] reads every input in order (what `sources` and `convert` do).
+//!
+//! # Lineage across files
+//!
+//! Formats that take parent details from earlier events (auditd, Sysmon, Tetragon: see
+//! [`crate::formats::FormatEntry::lineage`]) keep a process table. [`Inputs::read_all`] gives
+//! every file of the pass the same tables ([`ReadPlan::processes`]), and reads the files in
+//! run order, rotated logs oldest first ([`crate::walk`]), so a child in `audit.log` finds
+//! its parent from `audit.log.1`. Those formats are never split into byte ranges, so range
+//! order never matters for lineage; [`crate::LogTable`] reads all their files of a scan in
+//! order on one thread.
 
 mod sink;
 
@@ -23,6 +33,7 @@ use crate::format::FormatReader;
 use crate::inputs::{Input, InputKind, Inputs};
 use crate::options::{ReadOptions, TableRequest};
 use crate::prefilter::Prefilter;
+use crate::process_table::ProcessTables;
 use crate::record::{BadReason, BadRecord};
 use crate::report::{FileReport, ReadReport};
 use sink::{DriverSink, start_of};
@@ -39,6 +50,11 @@ pub struct ReadPlan {
     pub tables: Arc<TableRequest>,
     /// Records without any of its literals may be dropped unparsed.
     pub prefilter: Option<Arc<Prefilter>>,
+    /// The process tables the lineage formats share. `None`: [`Inputs::read_all`] makes
+    /// fresh ones for its pass, [`read_input`] and [`resume_input`] for each call. Set it to
+    /// carry lineage across calls (following a host's logs, or reading its files one by
+    /// one); never reuse tables for a second pass over the same files.
+    pub processes: Option<ProcessTables>,
 }
 
 impl ReadPlan {
@@ -48,6 +64,7 @@ impl ReadPlan {
             options,
             tables: Arc::new(TableRequest::all()),
             prefilter: None,
+            processes: None,
         }
     }
 }
@@ -76,18 +93,21 @@ pub fn resume_input(
 }
 
 impl Inputs {
-    /// Reads every input in order with `plan`, sending batches to `on_batch`.
+    /// Reads every input in order with `plan`, sending batches to `on_batch`. The files
+    /// share one process table per lineage format: the plan's, or fresh ones for this pass.
     pub fn read_all(
         &self,
         plan: &ReadPlan,
         on_batch: &mut BatchFn<'_>,
     ) -> Result<ReadReport, SourceError> {
+        let mut pass = plan.clone();
+        pass.processes.get_or_insert_with(ProcessTables::default);
         let mut report = ReadReport::default();
         for input in &self.inputs {
             report.add(tolerate(
                 input,
-                plan,
-                read_input(input, plan, None, on_batch),
+                &pass,
+                read_input(input, &pass, None, on_batch),
             )?);
         }
         Ok(report)
@@ -146,14 +166,17 @@ fn read(
     match input.kind {
         InputKind::Unrecognized => {
             use crate::format::EventSink;
+            let reason = match &input.problem {
+                Some(problem) => BadReason::Unrecognized(problem.clone()),
+                // A README or a script beside the logs: once per file, and by design.
+                None if !input.named => {
+                    BadReason::Skipped("no reader recognises this file's format".into())
+                }
+                None => BadReason::Unrecognized("no reader recognises this input's format".into()),
+            };
             sink.bad(BadRecord {
                 location: start_of(&input.name),
-                reason: BadReason::Unrecognized(
-                    input
-                        .problem
-                        .clone()
-                        .unwrap_or_else(|| "no reader recognises this input's format".into()),
-                ),
+                reason,
             });
         }
         InputKind::Parquet => {
@@ -169,6 +192,11 @@ fn read(
         InputKind::Stream(entry) => {
             let mut ctx = input.context(opts, plan.tables.clone());
             ctx.prefilter = plan.prefilter.clone();
+            if entry.lineage
+                && let Some(tables) = &plan.processes
+            {
+                ctx.process_table = tables.for_format(entry.name);
+            }
             match start {
                 Start::Range(None) => {
                     let mut reader = (entry.open)(&ctx)?;

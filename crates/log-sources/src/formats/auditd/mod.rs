@@ -40,10 +40,37 @@ pub const MAX_OPEN: usize = 32;
 /// count as finished: the records of one event are written together, within milliseconds.
 pub const SETTLE_NANOS: i64 = 2_000_000_000;
 
-/// True when the first bytes of a file look like auditd records.
+/// Lines of the head the sniffer judges.
+const SNIFF_LINES: usize = 32;
+
+/// True when most of the first lines of a file are auditd records. Finding `type=` and
+/// `msg=audit(` somewhere is not enough: a README quoting sample records has them too, and
+/// would be read as a log that is mostly bad records. A last line cut off by the end of the
+/// sample counts only if it parses.
 pub fn sniff(head: &[u8]) -> bool {
-    memmem::find(head, b"type=").is_some()
-        && (memmem::find(head, b"msg=audit(").is_some() || memmem::find(head, b" audit(").is_some())
+    if memmem::find(head, b"audit(").is_none() {
+        return false;
+    }
+    let mut judged = 0usize;
+    let mut records = 0usize;
+    let mut pieces = head.split(|&b| b == b'\n').peekable();
+    while let Some(piece) = pieces.next() {
+        let terminated = pieces.peek().is_some();
+        let text = String::from_utf8_lossy(piece);
+        let line = text.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim() == "----" {
+            continue;
+        }
+        let parses = record::parse_line(line).is_ok();
+        if terminated || parses {
+            judged += 1;
+            records += usize::from(parses);
+        }
+        if judged == SNIFF_LINES {
+            break;
+        }
+    }
+    records > 0 && records * 2 > judged
 }
 
 /// Registry confidence: the right structure, but no signature unique to auditd.
@@ -72,6 +99,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     tables: &["DeviceProcessEvents", "DeviceNetworkEvents"],
     splittable: false,
     needs_header: false,
+    lineage: true,
 };
 
 #[derive(Debug)]
@@ -233,5 +261,21 @@ mod tests {
             b"Mar  4 10:00:00 h kernel: audit: type=1300 audit(1.2:3): x=1"
         ));
         assert!(!sniff(b"{\"process_exec\":{}}"));
+    }
+
+    #[test]
+    fn a_readme_quoting_records_is_not_an_audit_log() {
+        let readme = b"# auditd fixtures\n\nShows `type=SYSCALL msg=audit(1.2:3): pid=1` and\n\
+            type=EXECVE msg=audit(1.2:3): argc=1 a0=\"id\" as text.\n| file | what |\n";
+        assert!(!sniff(readme));
+        // Mostly records, one stray line: still an audit log.
+        let log = b"type=SYSCALL msg=audit(1.2:3): pid=1\nnot a record\n\
+            type=EXECVE msg=audit(1.2:3): argc=1 a0=\"id\"\ntype=EOE msg=audit(1.2:3):";
+        assert!(sniff(log));
+        // A record cut off by the end of the sample neither helps nor hurts.
+        assert!(sniff(
+            b"type=EOE msg=audit(1.2:3):\ntype=SYSCALL msg=audit(1.2"
+        ));
+        assert!(!sniff(b"hello\ntype=SYSCALL msg=audit(1.2"));
     }
 }

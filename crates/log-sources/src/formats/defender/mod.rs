@@ -76,6 +76,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         tables: &[],
         splittable: true,
         needs_header: false,
+        lineage: false,
     },
     FormatEntry {
         name: FORMAT_EVENTHUB,
@@ -84,6 +85,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         tables: &[],
         splittable: true,
         needs_header: false,
+        lineage: false,
     },
     FormatEntry {
         name: FORMAT_SENTINEL,
@@ -92,6 +94,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         tables: &[],
         splittable: true,
         needs_header: false,
+        lineage: false,
     },
     FormatEntry {
         name: FORMAT_NDJSON,
@@ -100,6 +103,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         tables: &[],
         splittable: true,
         needs_header: false,
+        lineage: false,
     },
     FormatEntry {
         name: FORMAT_JSON,
@@ -108,6 +112,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         tables: &[],
         splittable: false,
         needs_header: false,
+        lineage: false,
     },
     FormatEntry {
         name: FORMAT_CSV,
@@ -116,6 +121,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         tables: &[],
         splittable: false,
         needs_header: true,
+        lineage: false,
     },
 ];
 

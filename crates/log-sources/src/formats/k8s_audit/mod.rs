@@ -70,6 +70,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     tables: &["AKSAudit", "AKSAuditAdmin", "DeviceProcessEvents"],
     splittable: false,
     needs_header: false,
+    lineage: false,
 };
 
 /// Reads Kubernetes audit logs.

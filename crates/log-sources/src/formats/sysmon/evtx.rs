@@ -57,6 +57,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     tables: &["DeviceProcessEvents", "DeviceNetworkEvents"],
     splittable: false,
     needs_header: false,
+    lineage: true,
 };
 
 /// Reads EVTX files.

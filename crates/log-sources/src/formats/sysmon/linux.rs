@@ -50,6 +50,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     tables: &["DeviceProcessEvents", "DeviceNetworkEvents"],
     splittable: false,
     needs_header: false,
+    lineage: true,
 };
 
 /// Start of the `<Event>` element in a line (`<Event>` or `<Event ` with attributes).

@@ -92,6 +92,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     tables: &["DeviceProcessEvents", "DeviceNetworkEvents"],
     splittable: false,
     needs_header: false,
+    lineage: true,
 };
 
 /// Reads Windows Sysmon XML exports.
