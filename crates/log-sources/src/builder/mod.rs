@@ -6,6 +6,12 @@
 //! [`TableBuilder::end_row`], which fills the cells nobody set (`""` for strings, null for
 //! the rest). A batch is taken with [`TableBuilder::take_batch`] once
 //! [`TableBuilder::is_full`].
+//!
+//! Sentinel's housekeeping columns: `Type` is the table name in every Sentinel row, so the
+//! builder fills it for every row of every source and readers cannot set it (a source's own
+//! `Type` cell, as in Log Analytics exports, names the same table anyway). `TenantId` and
+//! `SourceSystem` describe where the data came from, which only the source knows: they are
+//! filled as the source gives them and otherwise left empty, never invented.
 
 mod column;
 
@@ -30,6 +36,8 @@ pub struct TableBuilder {
     /// Table column index → projected column index.
     slot_of: Vec<Option<usize>>,
     by_name: HashMap<&'static str, usize>,
+    /// The projected slot of `Type`, which the builder fills itself.
+    type_slot: Option<usize>,
     rows: usize,
     batch_size: usize,
 }
@@ -75,18 +83,28 @@ impl TableBuilder {
             ));
             fields.push(field.clone());
         }
-        let by_name = table
+        let by_name: HashMap<&'static str, usize> = table
             .columns
             .iter()
             .enumerate()
             .map(|(i, c)| (c.name.as_str(), i))
             .collect();
+        let type_slot = by_name
+            .get("Type")
+            .filter(|&&i| {
+                table
+                    .columns
+                    .get(i)
+                    .is_some_and(|c| c.ty == kql_syntax::ScalarType::String)
+            })
+            .and_then(|&i| slot_of.get(i).copied().flatten());
         Ok(Self {
             table,
             schema: Arc::new(Schema::new(fields)),
             columns,
             slot_of,
             by_name,
+            type_slot,
             rows: 0,
             batch_size: batch_size.max(1),
         })
@@ -113,9 +131,13 @@ impl TableBuilder {
         self.by_name.get(name).copied()
     }
 
-    /// The builder of a projected slot if that cell of the current row is still unset.
+    /// The builder of a projected slot if that cell of the current row is still unset and
+    /// is the reader's to set (`Type` is the builder's).
     #[inline]
     pub fn cell(&mut self, slot: usize) -> Option<&mut ColumnBuilder> {
+        if self.type_slot == Some(slot) {
+            return None;
+        }
         let rows = self.rows;
         self.columns.get_mut(slot).filter(|c| c.len() == rows)
     }
@@ -147,10 +169,17 @@ impl TableBuilder {
         bad
     }
 
-    /// Completes the current row: unset cells become `""` (strings) or null.
+    /// Completes the current row: `Type` becomes the table name, other unset cells `""`
+    /// (strings) or null.
     #[inline]
     pub fn end_row(&mut self) {
         let rows = self.rows;
+        if let Some(c) = self.type_slot.and_then(|s| self.columns.get_mut(s))
+            && c.len() == rows
+        {
+            // A string column takes any text.
+            let _ = c.push_text(&self.table.name);
+        }
         for c in &mut self.columns {
             if c.len() == rows {
                 c.push_null();

@@ -249,3 +249,32 @@ fn datetimes_format_like_kql() {
         "2021-04-14T18:49:17.7849324Z"
     );
 }
+
+#[test]
+fn type_is_the_table_name_on_every_row_and_the_builders_to_set() {
+    let proj = [idx("Type"), idx("TenantId"), idx("SourceSystem")];
+    let mut b = TableBuilder::new(dpe(), Some(&proj), 10).unwrap();
+    // A mapped row that names another table in Type and gives a tenant.
+    let mut row = crate::record::Row::new("DeviceProcessEvents", loc());
+    row.set("Type", Value::String("SecurityEvent".into()));
+    row.set("TenantId", Value::String("tenant-1".into()));
+    assert_eq!(b.push_row(&row), vec![]);
+    // A row a reader completes without setting anything; Type is not the reader's cell.
+    assert!(b.cell(0).is_none());
+    b.end_row();
+    let batch = b.take_batch().unwrap().unwrap();
+    let col = |i: usize| {
+        let a = batch
+            .column(i)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap();
+        (0..a.len())
+            .map(|r| a.value(r).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(col(0), ["DeviceProcessEvents", "DeviceProcessEvents"]);
+    // TenantId and SourceSystem are as the source gave them: nothing is invented.
+    assert_eq!(col(1), ["tenant-1", ""]);
+    assert_eq!(col(2), ["", ""]);
+}

@@ -9,8 +9,9 @@
 //! * `TimeGenerated` ← `Timestamp`. Advanced-hunting rows (API, streaming, portal) have only
 //!   `Timestamp`; Sentinel's `TimeGenerated` is the same event time unless ingestion was more
 //!   than 48 h late, and rules written for Sentinel filter on it.
-//! * `Type` ← the table name, which is what Sentinel stores there.
 //! * `TenantId` ← the streaming envelope's `tenantId`.
+//!
+//! (`Type`, the table name, is filled by the [`TableBuilder`] for every source.)
 
 use crate::builder::TableBuilder;
 use crate::format::EventSink;
@@ -33,8 +34,6 @@ pub struct TableOut {
     slots: Vec<u32>,
     /// Projected slots of the derived cells.
     pub time_generated: Option<usize>,
-    /// `Type`.
-    pub type_slot: Option<usize>,
     /// `TenantId`.
     pub tenant: Option<usize>,
 }
@@ -44,7 +43,6 @@ impl TableOut {
         let slot = |name: &str| builder.column_index(name).and_then(|i| builder.slot(i));
         Self {
             time_generated: slot("TimeGenerated"),
-            type_slot: slot("Type"),
             tenant: slot("TenantId"),
             table,
             builder,
@@ -77,14 +75,9 @@ impl TableOut {
             .and_then(|c| self.builder.slot(c))
     }
 
-    /// Fills `Type` if it is projected and unset, then completes the row.
+    /// Completes the row.
+    #[inline]
     pub fn end_row(&mut self) {
-        if let Some(s) = self.type_slot
-            && let Some(c) = self.builder.cell(s)
-        {
-            // A string column accepts any text.
-            let _ = c.push_text(&self.table.name);
-        }
         self.builder.end_row();
     }
 }
