@@ -1,7 +1,8 @@
 //! String functions: `tolower`, `toupper`, `strlen`, `substring`, `strcat`, `strcat_delim`,
 //! `indexof`, `countof`, `split`, `replace_string`, `url_decode`, and the regex functions (`extract`,
 //! `extract_all`, `replace_regex`, the deprecated `replace`, `trim`, `trim_start`,
-//! `trim_end`).
+//! `trim_end`). [`rewrite`], [`chars`], [`numbers`] and [`lookup`] hold the rest of the
+//! string functions, each with its own table.
 //!
 //! Arguments of other types are read through their `tostring` text (so `strcat("a", 1, 1s)`
 //! is `"a100:00:01"`, as in DOCS `strcat-delim-function.md`). Results are never null: a null
@@ -11,7 +12,11 @@
 //! `strlen-function.md` gives `strlen("⒦⒰⒮⒯⒪")` = 5 and `strlen('Çedilla')` = 8 (the `Ç`
 //! written as `C` + combining cedilla is two characters).
 
+pub(crate) mod chars;
+pub(crate) mod lookup;
+pub(crate) mod numbers;
 mod regex;
+pub(crate) mod rewrite;
 mod search;
 
 pub use search::{countof, indexof, replace_string, split};
@@ -381,5 +386,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     },
 ];
 
+#[cfg(test)]
+mod registry_tests;
 #[cfg(test)]
 mod tests;
