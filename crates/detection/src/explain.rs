@@ -46,7 +46,7 @@ pub struct ExplainItem {
     pub condition: String,
     /// Points it added (0 for filters).
     pub points: serde_json::Number,
-    /// The needles or leaf predicates that were true.
+    /// The needles (as written in the rule, unquoted) or leaf predicates that were true.
     pub matched: Vec<String>,
 }
 
@@ -65,7 +65,8 @@ impl fmt::Display for ExplainItem {
             Part::Filter => write!(f, "where {}", self.condition)?,
         }
         if !self.matched.is_empty() {
-            write!(f, " ({})", self.matched.join(", "))?;
+            let shown: Vec<String> = self.matched.iter().map(|m| format!("{m:?}")).collect();
+            write!(f, " ({})", shown.join(", "))?;
         }
         Ok(())
     }
@@ -320,7 +321,7 @@ impl Builder<'_> {
             ExprKind::Binary { right, .. } if string_literal(right).is_some() => {
                 vec![(
                     leaf.clone(),
-                    quoted(string_literal(right).unwrap_or_default()),
+                    string_literal(right).unwrap_or_default().to_string(),
                 )]
             }
             ExprKind::InList { op, expr, list } => {
@@ -354,7 +355,7 @@ impl Builder<'_> {
                                 },
                                 span,
                             );
-                            (e, quoted(&v))
+                            (e, v)
                         })
                         .collect(),
                     _ => vec![(leaf.clone(), short(leaf))],
@@ -515,10 +516,6 @@ fn name_assign(name: &str, span: Span) -> ColumnAssign {
     }
 }
 
-fn quoted(s: &str) -> String {
-    format!("{s:?}")
-}
-
 /// A condition for display: a name as is; a list test with its list shortened.
 fn short(e: &Expr) -> String {
     match &e.kind {
@@ -583,9 +580,12 @@ pub fn explain_row(probes: &[Probe], values: &[serde_json::Value]) -> Vec<Explai
             points,
         })
         .collect();
+    // A filter is worth showing when it says which needle let the row through; a bare
+    // comparison (`RiskScore >= 25`) repeats what the row already shows.
     out.extend(
         filters
             .into_values()
+            .filter(|(_, matched)| !matched.is_empty())
             .map(|(condition, matched)| ExplainItem {
                 part: Part::Filter,
                 condition,
@@ -636,14 +636,14 @@ T
             vec![
                 "T0 toint(0)",
                 "T1 Interactive",
-                "E1 \"-it\"",
-                "E1 \"--tty\"",
+                "E1 -it",
+                "E1 --tty",
                 "T2 Shell",
-                "E2 \"sh\"",
-                "E2 \"bash\"",
-                "F \"docker\"",
-                "F \"kubectl\"",
-                "F \"crictl\"",
+                "E2 sh",
+                "E2 bash",
+                "F docker",
+                "F kubectl",
+                "F crictl",
                 "F RiskScore >= 25",
             ]
         );
@@ -686,7 +686,6 @@ T
                 "Interactive: +30 (\"-it\")",
                 "Shell: +25 (\"bash\")",
                 "where Name in~ (…) (\"docker\")",
-                "where RiskScore >= 25",
             ]
         );
         assert_eq!(total(&items), 55.0);

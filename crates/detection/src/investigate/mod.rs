@@ -261,7 +261,8 @@ async fn processes(
             |(_, r)| match (inv.anchor.process_id, &inv.anchor.command_line) {
                 (Some(pid), _) => r.pid == Some(pid),
                 (None, Some(cmd)) => &r.command_line == cmd,
-                (None, None) => false,
+                // `--device` and `--time` only: the process that started then.
+                (None, None) => true,
             },
         )
         .filter(|(_, r)| near(r) <= 1_000_000_000)

@@ -186,7 +186,7 @@ pub(crate) fn choose_now(now: Option<&str>, t: &Telemetry, rules: &[&Rule]) -> a
 }
 
 /// The rules a scan runs.
-pub(crate) fn selected<'a>(set: &'a RuleSet, hunting: bool) -> Vec<&'a Rule> {
+pub(crate) fn selected(set: &RuleSet, hunting: bool) -> Vec<&Rule> {
     set.rules
         .iter()
         .filter(|r| r.enabled && (r.kind == RuleKind::Alert || hunting))
