@@ -221,6 +221,18 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     to_function!("totimespan", &["totime"], ScalarType::Timespan, timespan),
     to_function!("toguid", &[], ScalarType::Guid, guid),
     Function {
+        name: "new_guid",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |args| {
+            expect_count(args, 0, 0, "0")?;
+            Ok(ScalarType::Guid)
+        },
+        // A random (version 4) GUID per row, lower-case and hyphenated as toguid writes
+        // them, from DataFusion's volatile uuid().
+        lower: |_, _| Ok(datafusion::functions::string::expr_fn::uuid()),
+    },
+    Function {
         name: "todecimal",
         aliases: &[],
         kind: FunctionKind::Scalar,

@@ -380,3 +380,14 @@ fn todecimal_goes_through_real() {
     assert_eq!(d.value(0), 15 * 10i128.pow(17));
     assert!(d.is_null(1));
 }
+
+#[test]
+fn new_guid_is_a_random_canonical_guid() {
+    // DOCS new-guid-function.md: a guid such as 2157828f-e871-479a-9d1c-17ffde915095.
+    let (ty, out) = call("new_guid", vec![]).unwrap();
+    assert_eq!(ty, T::Guid);
+    let g = out.as_string::<i32>().value(0).to_string();
+    assert_eq!(super::canonical_guid(&g).as_deref(), Some(g.as_str()));
+    let (_, again) = call("new_guid", vec![]).unwrap();
+    assert_ne!(again.as_string::<i32>().value(0), g);
+}

@@ -113,3 +113,57 @@ fn sets_and_bags_through_the_registry() {
     assert!(call("set_union", vec![dynamic("[1]"), long(1)]).is_err());
     assert!(call("array_shift_left", vec![dynamic("[1]"), dynamic("1")]).is_err());
 }
+
+#[test]
+fn range_and_canonical_json_documented() {
+    // DOCS range-function.md: range(1, 8, 3), range(1, 3), range(1h, 5h), and the 2007
+    // datetimes (first and last element).
+    assert_eq!(
+        one("range", vec![long(1), long(8), long(3)]),
+        Some(json!([1, 4, 7]))
+    );
+    assert_eq!(one("range", vec![long(1), long(3)]), Some(json!([1, 2, 3])));
+    let hours = |h: i64| {
+        TArg::Lit(
+            T::Timespan,
+            ScalarValue::DurationNanosecond(Some(h * 3_600_000_000_000)),
+        )
+    };
+    assert_eq!(
+        one("range", vec![hours(1), hours(5)]),
+        Some(json!([
+            "01:00:00", "02:00:00", "03:00:00", "04:00:00", "05:00:00"
+        ]))
+    );
+    let date = |s: &str| {
+        TArg::Lit(
+            T::DateTime,
+            ScalarValue::TimestampNanosecond(
+                crate::convert::parse_datetime_nanos(s),
+                Some("UTC".into()),
+            ),
+        )
+    };
+    let days = one(
+        "range",
+        vec![date("2007-01-01"), date("2007-12-31"), hours(24)],
+    )
+    .unwrap();
+    let days = days.as_array().unwrap();
+    assert_eq!(days.len(), 365);
+    assert_eq!(days[0], json!("2007-01-01T00:00:00.0000000Z"));
+    assert_eq!(days[364], json!("2007-12-31T00:00:00.0000000Z"));
+    // DOCS dynamic-to-json-function.md: members sorted at every level.
+    let (ty, out) = call(
+        "dynamic_to_json",
+        vec![dynamic(
+            r#"{"Y10":{},"X8":{"c3":1,"d8":5,"a4":6},"D1":114,"A1":12,"B1":2,"C1":3,"A14":[15,13,18]}"#,
+        )],
+    )
+    .unwrap();
+    assert_eq!(ty, T::String);
+    assert_eq!(
+        out.as_string::<i32>().value(0),
+        r#"{"A1":12,"A14":[15,13,18],"B1":2,"C1":3,"D1":114,"X8":{"a4":6,"c3":1,"d8":5},"Y10":{}}"#
+    );
+}

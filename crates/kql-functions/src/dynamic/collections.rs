@@ -4,11 +4,12 @@
 //! Every argument is lowered to `dynamic` (numbers and booleans become JSON values), so
 //! each kernel sees one row as a slice of JSON values.
 
-use super::json::{dynamic_array, parse_dynamic};
-use super::{arrays, bags, sets, to_dynamic_expr};
+use super::json::{canonical_json, dynamic_array, json_to_text, parse_dynamic};
+use super::{arrays, bags, range, sets, to_dynamic_expr};
 use crate::registry::{
     Arg, ArgError, CheckResult, Function, FunctionKind, arg_type, expect_count, expect_type,
 };
+use crate::strings::build_strings;
 use crate::strings::{Strings, string_arg};
 use crate::udf::call_kernel;
 use arrow::array::{ArrayRef, BooleanArray, Float64Array};
@@ -58,6 +59,20 @@ fn to_bool(args: &[ArrayRef], rows: usize, f: fn(&[Json]) -> Option<bool>) -> Re
     let mut out = Vec::with_capacity(rows);
     for_each_row(args, rows, |v| out.push(f(v)))?;
     Ok(Arc::new(BooleanArray::from(out)))
+}
+
+/// `dynamic_to_json(value)`: arrays and bags as canonical JSON, other values as
+/// `tostring` gives them; `""` for null.
+fn dynamic_to_json(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    let s = string_arg(args, 0)?;
+    Ok(build_strings(rows, |i, out| {
+        if let Some(text) = s.get_opt(i) {
+            match parse_dynamic(text) {
+                j @ (Json::Array(_) | Json::Object(_)) => out.push_str(&canonical_json(&j)),
+                other => out.push_str(&json_to_text(&other)),
+            }
+        }
+    }))
 }
 
 fn all_dynamic(exprs: Vec<Expr>, args: &[Arg]) -> Vec<Expr> {
@@ -275,6 +290,41 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         DataType::Utf8,
         |a, r| to_dynamic(a, r, bags::zip)
     ),
+    Function {
+        name: "range",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: range::check_range,
+        lower: |exprs, args| {
+            Ok(call_kernel(
+                "range",
+                "",
+                DataType::Utf8,
+                true,
+                range::range_kernel,
+                range::range_args(exprs, args)?,
+            ))
+        },
+    },
+    Function {
+        name: "dynamic_to_json",
+        aliases: &[],
+        kind: FunctionKind::Scalar,
+        check: |a| {
+            expect_count(a, 1, 1, "1")?;
+            Ok(ScalarType::String)
+        },
+        lower: |exprs, args| {
+            Ok(call_kernel(
+                "dynamic_to_json",
+                "",
+                DataType::Utf8,
+                false,
+                dynamic_to_json,
+                all_dynamic(exprs, args),
+            ))
+        },
+    },
     entry!(
         "treepath",
         &[],

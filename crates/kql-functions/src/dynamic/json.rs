@@ -130,3 +130,25 @@ pub(crate) fn object(pairs: impl Iterator<Item = (String, Json)>) -> Json {
     }
     Json::Object(map)
 }
+
+/// The canonical text of a JSON value, as `dynamic_to_json` writes it (DOCS
+/// `dynamic-to-json-function.md`): compact, with the members of every bag sorted by name.
+pub(crate) fn canonical_json(j: &Json) -> String {
+    fn sorted(j: &Json) -> Json {
+        match j {
+            Json::Array(items) => Json::Array(items.iter().map(sorted).collect()),
+            Json::Object(map) => {
+                let mut pairs: Vec<(&String, &Json)> = map.iter().collect();
+                pairs.sort_by(|a, b| a.0.cmp(b.0));
+                Json::Object(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (k.clone(), sorted(v)))
+                        .collect(),
+                )
+            }
+            other => other.clone(),
+        }
+    }
+    sorted(j).to_string()
+}

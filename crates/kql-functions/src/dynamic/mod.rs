@@ -19,6 +19,7 @@ mod bags;
 mod build;
 mod collections;
 mod json;
+mod range;
 mod sets;
 
 pub(crate) use collections::FUNCTIONS as COLLECTION_FUNCTIONS;
