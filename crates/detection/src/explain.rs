@@ -546,6 +546,7 @@ pub fn explain_row(probes: &[Probe], values: &[serde_json::Value]) -> Vec<Explai
             ProbeRole::Evidence { term, label } => {
                 if v == &serde_json::Value::Bool(true)
                     && let Some(t) = terms.get_mut(term)
+                    && !t.2.contains(label)
                 {
                     t.2.push(label.clone());
                 }
@@ -559,7 +560,7 @@ pub fn explain_row(probes: &[Probe], values: &[serde_json::Value]) -> Vec<Explai
                     let f = filters
                         .entry(*filter)
                         .or_insert_with(|| (condition.clone(), Vec::new()));
-                    if label != condition {
+                    if label != condition && !f.1.contains(label) {
                         f.1.push(label.clone());
                     }
                 }

@@ -224,7 +224,6 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let started = Instant::now();
     let progress = std::io::stderr().is_terminal();
     let mut totals = Totals::default();
 
@@ -253,6 +252,8 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         }
     };
 
+    // Events per second are over reading and running, not rule loading.
+    let started = Instant::now();
     let telemetry = read_inputs(&args.paths, args.strict, progress)?;
     let engine = engine_for(&telemetry)?;
     let now = choose_now(args.now.as_deref(), &telemetry, &rules)?;
