@@ -124,8 +124,9 @@ mod guid {
     });
 }
 
-/// The canonical (lower-case, hyphenated) text of a GUID, from the 32-hex-digit forms
-/// .NET accepts (`N`, `D`, `B`, `P`).
+/// The canonical (lower-case, hyphenated) text of a GUID: 32 hex digits, optionally in
+/// braces or parentheses, with hyphens anywhere among them (DOCS `toguid-function.md`
+/// reads `0123456789ab-cdef-0123-456789abcdef` as `01234567-89ab-cdef-0123-456789abcdef`).
 fn canonical_guid(s: &str) -> Option<String> {
     let s = s.trim();
     let inner = s
@@ -133,20 +134,10 @@ fn canonical_guid(s: &str) -> Option<String> {
         .and_then(|r| r.strip_suffix('}'))
         .or_else(|| s.strip_prefix('(').and_then(|r| r.strip_suffix(')')))
         .unwrap_or(s);
-    let hex: String = match inner.len() {
-        32 => inner.to_string(),
-        36 => {
-            let dashes = [8, 13, 18, 23];
-            if !dashes
-                .iter()
-                .all(|&i| inner.as_bytes().get(i) == Some(&b'-'))
-            {
-                return None;
-            }
-            inner.chars().filter(|&c| c != '-').collect()
-        }
-        _ => return None,
-    };
+    if inner.len() > 36 || inner.starts_with('-') || inner.ends_with('-') {
+        return None;
+    }
+    let hex: String = inner.chars().filter(|&c| c != '-').collect();
     if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }

@@ -327,6 +327,10 @@ fn toguid_canonicalises() {
                 Some("74BE27DE-1E4E-49D9-B579-FE0B331D3642"),
                 Some("{74be27de1e4e49d9b579fe0b331d3642}"),
                 Some("not a guid"),
+                // DOCS toguid-function.md, the first two rows.
+                Some("0123456789abcdef0123456789abcdef"),
+                Some("0123456789ab-cdef-0123-456789abcdef"),
+                Some("0123456789abcdef0123456789abcdef00"),
             ]),
         )],
     )
@@ -336,6 +340,9 @@ fn toguid_canonicalises() {
     assert_eq!(s.value(0), "74be27de-1e4e-49d9-b579-fe0b331d3642");
     assert_eq!(s.value(1), "74be27de-1e4e-49d9-b579-fe0b331d3642");
     assert!(s.is_null(2));
+    assert_eq!(s.value(3), "01234567-89ab-cdef-0123-456789abcdef");
+    assert_eq!(s.value(4), "01234567-89ab-cdef-0123-456789abcdef");
+    assert!(s.is_null(5));
 }
 
 #[test]
