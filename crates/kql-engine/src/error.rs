@@ -49,4 +49,7 @@ pub enum EngineError {
         /// What went wrong.
         message: String,
     },
+    /// Telemetry inputs could not be discovered or read.
+    #[error(transparent)]
+    Inputs(#[from] log_sources::SourceError),
 }

@@ -19,7 +19,7 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
                     .await?;
             }
         }
-        super::register_inputs(&mut engine, &paths, args.strict)?;
+        let inputs = super::register_inputs(&mut engine, &paths, args.strict)?;
         engine.register_builtin_empty_tables();
         let planned = match engine.prepare(&q.text, &options).await {
             Ok(p) => p,
@@ -36,6 +36,10 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
         }
         writeln!(out, "\n== DataFusion logical plan ==\n{}", ex.logical)?;
         writeln!(out, "\n== DataFusion physical plan ==\n{}", ex.physical)?;
+        // Explaining reads only what planning needed (data-dependent operators).
+        if let Some(inputs) = &inputs {
+            super::report_read(&inputs.report());
+        }
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -98,26 +98,26 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Registers telemetry input paths (files, folders, `-`) as Sentinel tables, printing a
-/// one-line read summary and bad-record reports to stderr.
+/// Registers telemetry input paths (files, folders, `-`) as Sentinel tables that are read
+/// while the query runs (streamed, so memory does not grow with the inputs). Print what was
+/// read with [`report_read`] from [`kql_engine::telemetry::Streamed::report`] once the
+/// query has finished.
 pub(crate) fn register_inputs(
     engine: &mut kql_engine::Engine,
     paths: &[String],
     strict: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<kql_engine::telemetry::Streamed>> {
     if paths.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let options = log_sources::ReadOptions {
         strict,
         ..Default::default()
     };
-    let t = kql_engine::telemetry::load(paths, &options)?;
-    report_read(&t.report);
-    engine.register_telemetry(&t)?;
-    // Tables a rule names but the inputs do not hold still bind (and are empty).
-    engine.register_builtin_empty_tables();
-    Ok(())
+    // Tables a rule names but the inputs cannot hold are registered too, empty, so they bind.
+    Ok(Some(kql_engine::telemetry::register_streaming(
+        engine, paths, &options,
+    )?))
 }
 
 /// The read summary: rows per table and bad records, each with where and why.

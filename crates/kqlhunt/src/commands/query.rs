@@ -24,7 +24,7 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
                 .await
                 .with_context(|| format!("--table {spec}"))?;
         }
-        super::register_inputs(&mut engine, &paths, args.strict)?;
+        let inputs = super::register_inputs(&mut engine, &paths, args.strict)?;
         let planned = match engine.prepare(&q.text, &options).await {
             Ok(p) => p,
             Err(e) => {
@@ -52,6 +52,9 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
             writer.batch(&batch)?;
         }
         writer.finish()?;
+        if let Some(inputs) = &inputs {
+            super::report_read(&inputs.report());
+        }
         Ok(ExitCode::SUCCESS)
     })
 }
