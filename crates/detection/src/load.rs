@@ -6,7 +6,8 @@
 //! pack.
 
 use crate::rule::{QuerySource, RawRule, Rule, template_fields};
-use crate::yaml_pos::{E_YAML, ScalarMap, yaml_error};
+pub use crate::yaml_pos::E_YAML;
+use crate::yaml_pos::{ScalarMap, yaml_error};
 use kql_diagnostics::{Diagnostic, RenderOptions, Span};
 use kql_engine::{Engine, OutputColumn, QueryOptions};
 use std::collections::BTreeSet;
@@ -644,6 +645,3 @@ fn span_of(start: usize, len: usize) -> Span {
     let s = u32::try_from(start).unwrap_or(u32::MAX);
     Span::new(s, s.saturating_add(u32::try_from(len).unwrap_or(0)))
 }
-
-/// Code of YAML problems, re-exported for callers matching on codes.
-pub const E_RULE_YAML: &str = E_YAML;

@@ -252,7 +252,7 @@ impl Suppressions {
             Err(message) => {
                 outcome
                     .problems
-                    .push(self.problem(None, vec![Diagnostic::error_unlocated(E_ALLOW, message)]));
+                    .push(self.report(vec![Diagnostic::error_unlocated(E_ALLOW, message)]));
                 outcome.kept = alerts;
                 return outcome;
             }
@@ -266,7 +266,7 @@ impl Suppressions {
                     Ok(b) => row_indexes(&b),
                     Err(e) => {
                         let d = Diagnostic::error_unlocated(E_ALLOW, e.to_string());
-                        outcome.problems.push(self.problem(Some(entry), vec![d]));
+                        outcome.problems.push(self.report(vec![d]));
                         continue;
                     }
                 },
@@ -300,7 +300,7 @@ impl Suppressions {
                                 }
                             })
                             .collect();
-                        outcome.problems.push(self.problem(Some(entry), diags));
+                        outcome.problems.push(self.report(diags));
                     }
                     continue;
                 }
@@ -322,7 +322,8 @@ impl Suppressions {
         outcome
     }
 
-    fn problem(&self, _entry: Option<&AllowRule>, diagnostics: Vec<Diagnostic>) -> Report {
+    /// Diagnostics against this file.
+    fn report(&self, diagnostics: Vec<Diagnostic>) -> Report {
         Report {
             origin: self.path.clone(),
             source: self.text.clone(),

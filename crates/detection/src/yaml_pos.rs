@@ -35,7 +35,7 @@ fn next_char_end(text: &str, at: u32) -> u32 {
         .get(start..)
         .and_then(|rest| rest.chars().next())
         .map_or(0, char::len_utf8);
-    at + u32::try_from(len).unwrap_or(0)
+    at.saturating_add(u32::try_from(len).unwrap_or(0))
 }
 
 /// Maps offsets in an extracted scalar back to offsets in the YAML file it came from.
@@ -75,7 +75,7 @@ impl ScalarMap {
     pub fn map(&self, at: u32) -> u32 {
         let i = self.lines.partition_point(|(s, _)| *s <= at);
         match i.checked_sub(1).and_then(|i| self.lines.get(i)) {
-            Some((s, f)) => f + (at - s),
+            Some((s, f)) => f.saturating_add(at.saturating_sub(*s)),
             None => at,
         }
     }

@@ -317,6 +317,16 @@ fn exit_codes_follow_fail_on_alert() {
     assert_eq!(out.status.code(), Some(2));
     let out = kqlhunt(&["scan", "examples/attack", "--min-severity", "severe"]);
     assert_eq!(out.status.code(), Some(2));
+    // No rule to run is an error, not an empty success.
+    let empty = tempfile::tempdir().unwrap();
+    let out = kqlhunt(&[
+        "scan",
+        "examples/attack",
+        "--rules",
+        empty.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no enabled rule to run"));
 }
 
 #[test]

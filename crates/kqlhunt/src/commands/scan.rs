@@ -230,6 +230,12 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let set = load_rules(&args.rules);
     totals.errors += set.problems.len();
     let rules = selected(&set, args.hunting);
+    if rules.is_empty() {
+        eprintln!(
+            "error: no enabled rule to run (check --rules, or --hunting for hunting queries)"
+        );
+        return Ok(ExitCode::from(2));
+    }
     let suppressions = match &args.suppress {
         None => None,
         Some(path) => {
