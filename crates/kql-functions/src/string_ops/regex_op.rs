@@ -20,7 +20,8 @@ use std::sync::Arc;
 pub fn regex_predicate(haystack: Expr, pattern: &str) -> std::result::Result<Expr, regex::Error> {
     let udf = RegexMatchUdf {
         name: format!("matches_regex[{pattern:?}]"),
-        regex: Regex::new(pattern)?,
+        // Octal escapes (`\0`, `\123`) are part of the documented dialect (DOCS `regex.md`).
+        regex: regex::RegexBuilder::new(pattern).octal(true).build()?,
         signature: Signature::any(1, Volatility::Immutable),
     };
     Ok(ScalarUDF::new_from_impl(udf).call(vec![haystack]))

@@ -498,3 +498,15 @@ fn constant_operands_fold_to_a_literal() {
         Expr::Literal(ScalarValue::Boolean(Some(true)), None)
     );
 }
+
+#[test]
+fn matches_regex_reads_octal_escapes() {
+    // DOCS regex.md: `\123` is an octal character code; `\0` is NUL.
+    let expr = regex_predicate(col("c0"), r"a\0").unwrap();
+    let hay: ArrayRef = Arc::new(StringArray::from(vec!["xa\u{0}y", "a0"]));
+    assert_eq!(invoke_bools(&expr, &[hay]), [true, false]);
+    // DOCS matches-regex-operator.md: "Fabrikam" matches regex "b.*k".
+    let expr = regex_predicate(col("c0"), "b.*k").unwrap();
+    let hay: ArrayRef = Arc::new(StringArray::from(vec!["Fabrikam", "Fabrimac"]));
+    assert_eq!(invoke_bools(&expr, &[hay]), [true, false]);
+}
