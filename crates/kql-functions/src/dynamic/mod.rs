@@ -284,7 +284,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     },
     Function {
         name: "bag_pack",
-        aliases: &["pack"],
+        aliases: &["pack", "pack_dictionary"],
         kind: FunctionKind::Scalar,
         check: check_bag_pack,
         lower: lower_bag_pack,
@@ -344,7 +344,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     },
     Function {
         name: "strcat_array",
-        aliases: &[],
+        aliases: &["array_strcat"],
         kind: FunctionKind::Scalar,
         check: |args| {
             expect_count(args, 2, 2, "2")?;

@@ -344,7 +344,7 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     },
     Function {
         name: "extract_all",
-        aliases: &[],
+        aliases: &["extractall"],
         kind: FunctionKind::Scalar,
         check: regex::check_extract_all,
         lower: regex::lower_extract_all,
