@@ -27,6 +27,11 @@ use serde_json::{Map, Value as Json};
 /// The documented maximum input length.
 const MAX_LEN: usize = 1 << 20;
 
+/// The deepest element nesting read: deeper documents give null, since a `dynamic` value
+/// nested deeper than JSON readers accept (serde_json stops at 128 levels) could not be
+/// read back, and deep recursion must not exhaust the stack.
+const MAX_DEPTH: usize = 100;
+
 /// An element being read.
 #[derive(Default)]
 struct Frame {
@@ -131,7 +136,7 @@ pub fn parse_xml(text: &str) -> Option<Json> {
         let event = reader.read_event().ok()?;
         match event {
             Event::Start(e) => {
-                if root.is_some() {
+                if root.is_some() || stack.len() >= MAX_DEPTH {
                     return None;
                 }
                 if let Some(parent) = stack.last_mut() {
@@ -265,5 +270,10 @@ mod tests {
         for bad in ["", "just text", "<a/><b/>", "<a><b></a>", "<a>", "x<a/>"] {
             assert_eq!(parse_xml(bad), None, "{bad}");
         }
+        // Nesting: 100 levels are read, deeper documents are null.
+        let nested = |n: usize| format!("{}{}", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(parse_xml(&nested(100)).is_some());
+        assert_eq!(parse_xml(&nested(101)), None);
+        assert_eq!(parse_xml(&nested(200_000)), None);
     }
 }
