@@ -30,6 +30,7 @@ pub static FILES: &[(&str, &str)] = embed![
     "rules/t1609/tests/kubectl-exec/apiserver-audit.log",
     "rules/t1609/tests/kubelet-curl/node-1.sysmon.log",
     "rules/t1609/tests/kubelet-curl/node-1.audit.log",
+    "rules/t1609/tests/kubelet-curl/node-1.defender.ndjson",
     "rules/t1609/tests/atomic-t1609-1/node-1.audit.log",
     "rules/t1609/tests/atomic-t1609-1/apiserver-audit.log",
     "rules/t1609/tests/atomic-t1609-2/node-1.audit.log",

@@ -74,7 +74,7 @@ fn validate_passes_on_the_builtin_pack_and_shows_the_seed_rules_gaps() {
         cells(&stdout, "FP: DevOps engineer in business hours")[0],
         "tuned 2→1"
     );
-    assert!(text(&out.stderr).contains("18 test case(s) of 6 rule(s): 18 passed, 0 failed"));
+    assert!(text(&out.stderr).contains("20 test case(s) of 6 rule(s): 20 passed, 0 failed"));
 }
 
 #[test]
