@@ -232,6 +232,12 @@ fn literal_text(e: &Expr) -> Option<String> {
 
 fn call_name(c: &Call) -> Option<String> {
     let (_, kind, prefix) = TABLE.iter().find(|(n, _, _)| *n == c.name.name)?;
+    // A named first argument (`bin(Bucket = Timestamp, 5m)`) names the result itself.
+    if let Some(n) = c.args.first().and_then(|a| a.name.as_ref())
+        && matches!(kind, FirstArgument | OnlyArgument)
+    {
+        return Some(n.name.clone());
+    }
     let first = c.args.first().map(|a| &a.value);
     match kind {
         FirstArgument => first.and_then(result_name),

@@ -22,6 +22,8 @@ use kql_syntax::{Call, ColumnAssign, Expr, ExprKind, ScalarType, Summarize};
 pub(crate) const AGGREGATE_NAMES: &[&str] = &[
     "count",
     "countif",
+    "take_anyif",
+    "anyif",
     "dcount",
     "dcountif",
     "sum",
@@ -307,6 +309,14 @@ impl Binder<'_> {
                 let args = self.agg_args(call, input, 1, 1)?;
                 (agg::first_value(args[0].expr.clone(), vec![]), args[0].ty)
             }
+            "take_anyif" | "anyif" => {
+                let args = self.agg_args(call, input, 2, 2)?;
+                let p = self.agg_predicate(&args[1], call, 1)?;
+                (
+                    filtered(agg::first_value(args[0].expr.clone(), vec![]), p),
+                    args[0].ty,
+                )
+            }
             "stdev" | "stdevp" | "variance" | "variancep" => {
                 let args = self.agg_args(call, input, 1, 1)?;
                 let x = cast_f64(args[0].expr.clone(), args[0].ty);
@@ -357,11 +367,11 @@ impl Binder<'_> {
                 let limit_arg = args
                     .get(if is_if { 2 } else { 1 })
                     .and_then(|a| a.constant.clone());
-                let e = match (set, filter) {
-                    (true, Some(f)) => base.distinct().filter(f).build(),
-                    (true, None) => base.distinct().build(),
-                    (false, Some(f)) => base.filter(f).build(),
-                    (false, None) => Ok(base),
+                // Sets keep their values' order of first appearance (as Kusto's make_set
+                // does), so duplicates are removed after collecting rather than by DISTINCT.
+                let e = match filter {
+                    Some(f) => base.filter(f).build(),
+                    None => Ok(base),
                 };
                 let e = self.built(e, span)?;
                 let limit = limit_arg.and_then(|v| match v {
@@ -370,7 +380,7 @@ impl Binder<'_> {
                     _ => None,
                 });
                 (
-                    self.list_to_dynamic(e, x.ty, limit, span)?,
+                    self.list_to_dynamic(e, x.ty, limit, set, span)?,
                     ScalarType::Dynamic,
                 )
             }
@@ -468,11 +478,13 @@ impl Binder<'_> {
         list: DfExpr,
         elem: ScalarType,
         limit: Option<i64>,
+        dedupe: bool,
         span: Span,
     ) -> BResult<DfExpr> {
         let kind = crate::udf::OpKind::ListToDynamic {
             json_elems: elem == ScalarType::Dynamic,
             limit,
+            dedupe,
         };
         self.op_udf(kind, vec![list], span)
     }

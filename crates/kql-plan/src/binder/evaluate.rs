@@ -265,6 +265,7 @@ impl Binder<'_> {
             "make_list" | "makelist" => "make_list_if",
             "make_set" | "makeset" => "make_set_if",
             "make_bag" => "make_bag_if",
+            "take_any" | "any" => "take_anyif",
             other => {
                 return Err(self.error(Diagnostic::error(
                     E_UNSUPPORTED,

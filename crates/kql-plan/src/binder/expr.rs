@@ -107,6 +107,13 @@ impl Binder<'_> {
         }
         keys.reverse();
         let base = self.bind_scalar(cur, input)?;
+        // A string holding JSON is read as dynamic, as Sentinel queries over JSON text
+        // columns expect (`InitiatedBy.user` after `extend InitiatedBy = tostring(...)`).
+        let base = if base.ty == ScalarType::String {
+            self.call_registry("parse_json", vec![base], cur.span)?
+        } else {
+            base
+        };
         if base.ty != ScalarType::Dynamic {
             return Err(self.error(
                 Diagnostic::error(

@@ -317,13 +317,30 @@ impl Binder<'_> {
                         id.span,
                     ));
                 }
-                ExprKind::Name(id) => {
-                    let t = self.bind_tabular(e)?;
-                    legs.push((id.name.clone(), t));
-                }
                 _ => {
-                    let t = self.bind_tabular(e)?;
-                    legs.push((format!("union_arg{}", legs.len()), t));
+                    let name = match &e.kind {
+                        ExprKind::Name(id) => id.name.clone(),
+                        _ => format!("union_arg{}", legs.len()),
+                    };
+                    // With isfuzzy=true a leg that does not bind (a missing table or column)
+                    // is skipped with a warning, as Kusto does.
+                    let before = self.diags.len();
+                    match self.bind_tabular(e) {
+                        Ok(t) => legs.push((name, t)),
+                        Err(err) if !fuzzy => return Err(err),
+                        Err(_) => {
+                            let dropped: Vec<Diagnostic> = self.diags.drain(before..).collect();
+                            let mut w = Diagnostic::warning(
+                                E_UNKNOWN_TABLE,
+                                "this union leg does not bind and is skipped (isfuzzy=true)",
+                                e.span,
+                            );
+                            if let Some(first) = dropped.first() {
+                                w = w.with_note(first.message.clone());
+                            }
+                            self.warnings.push(w);
+                        }
+                    }
                 }
             }
         }

@@ -118,7 +118,17 @@ impl Binder<'_> {
             | OperatorKind::ProjectReorder(_)
             | OperatorKind::Serialize(_) => self.bind_operator(tab, op),
             OperatorKind::Project(cols) => {
-                let mut all = key_assigns();
+                // The row's columns stay, unless the projection redefines one of them.
+                let redefined: Vec<&str> = cols
+                    .iter()
+                    .flat_map(|c| c.names.iter().map(|n| n.name.as_str()))
+                    .collect();
+                let mut all: Vec<ColumnAssign> = key_assigns()
+                    .into_iter()
+                    .filter(|k| {
+                        !matches!(&k.expr.kind, ExprKind::Name(id) if redefined.contains(&id.name.as_str()))
+                    })
+                    .collect();
                 all.extend(cols.iter().filter(|c| !is_key_ref(c, keys)).cloned());
                 self.bind_project(tab, &all, span)
             }

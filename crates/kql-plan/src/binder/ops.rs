@@ -368,6 +368,15 @@ impl Binder<'_> {
             let l = self.convert(l, to, lspan)?;
             return Ok((l, r));
         }
+        // A string compared with a bool is read as a bool (`Action == true`).
+        if lt == T::String && rt == T::Bool {
+            let l = self.call_registry("tobool", vec![l], lspan)?;
+            return Ok((l, r));
+        }
+        if rt == T::String && lt == T::Bool {
+            let r = self.call_registry("tobool", vec![r], rspan)?;
+            return Ok((l, r));
+        }
         // bool against a number compares as 0/1.
         if (lt == T::Bool && is_number(rt)) || (rt == T::Bool && is_number(lt)) {
             let le = self.cast_to(l.expr, lt, T::Long);

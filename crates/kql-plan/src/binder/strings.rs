@@ -366,6 +366,7 @@ impl Binder<'_> {
                     crate::udf::OpKind::ListToDynamic {
                         json_elems: false,
                         limit: None,
+                        dedupe: true,
                     },
                     vec![sub],
                     span,

@@ -59,6 +59,7 @@ pub(super) fn list_to_dynamic(
     a: &ArrayRef,
     json_elems: bool,
     limit: Option<i64>,
+    dedupe: bool,
 ) -> Result<ArrayRef> {
     let list = as_list(a)?;
     let cap = limit
@@ -71,9 +72,18 @@ pub(super) fn list_to_dynamic(
             continue;
         }
         let values = list.value(i);
-        let items: Vec<J> = (0..values.len().min(cap))
-            .map(|j| element_json(values.as_ref(), j, json_elems))
-            .collect();
+        let mut items: Vec<J> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for j in 0..values.len() {
+            if items.len() >= cap {
+                break;
+            }
+            let v = element_json(values.as_ref(), j, json_elems);
+            if dedupe && !seen.insert(v.to_string()) {
+                continue;
+            }
+            items.push(v);
+        }
         b.append_value(J::Array(items).to_string());
     }
     Ok(Arc::new(b.finish()))

@@ -24,10 +24,12 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum OpKind {
     /// `List<T>` → `dynamic` JSON array (elements that are JSON text when `json_elems`),
-    /// at most `limit` elements; a null list is `[]`.
+    /// at most `limit` elements, without repeated values when `dedupe` (keeping the first
+    /// occurrence); a null list is `[]`.
     ListToDynamic {
         json_elems: bool,
         limit: Option<i64>,
+        dedupe: bool,
     },
     /// `List<dynamic bag>` → one bag with every key (first value wins).
     BagMergeList,
@@ -149,9 +151,11 @@ impl ScalarUDFImpl for OpUdf {
             .ok_or_else(|| DataFusionError::Internal(format!("{} needs an argument", self.name)))?
             .to_array(n)?;
         let out: ArrayRef = match &self.kind {
-            OpKind::ListToDynamic { json_elems, limit } => {
-                json::list_to_dynamic(&first, *json_elems, *limit)?
-            }
+            OpKind::ListToDynamic {
+                json_elems,
+                limit,
+                dedupe,
+            } => json::list_to_dynamic(&first, *json_elems, *limit, *dedupe)?,
             OpKind::BagMergeList => json::bag_merge_list(&first)?,
             OpKind::MvItems {
                 bag_as_array,
