@@ -28,6 +28,7 @@ pub mod parsing;
 #[cfg(test)]
 mod reference_rule_tests;
 pub mod registry;
+mod series;
 pub mod string_ops;
 mod strings;
 #[cfg(test)]

@@ -158,6 +158,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::network::FUNCTIONS,
         crate::encoding::FUNCTIONS,
         crate::parsing::FUNCTIONS,
+        crate::series::FUNCTIONS,
     ]
     .into_iter()
     .flat_map(|s| s.iter())
@@ -430,7 +431,9 @@ mod tests {
             ("array_reverse", None),
             ("array_sort_asc", None),
             ("array_sort_desc", None),
-            ("array_sum", None),
+            ("array_sum", Some("series_sum")),
+            ("series_subtract", None),
+            ("series_fill_forward", None),
             ("array_split", None),
             ("array_shift_left", None),
             ("array_shift_right", None),

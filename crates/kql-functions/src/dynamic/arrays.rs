@@ -1,5 +1,5 @@
 //! Array functions over parsed JSON: `array_reverse`, `array_sort_asc`/`array_sort_desc`,
-//! `array_sum`, `array_split`, `array_shift_left`/`right`, `array_rotate_left`/`right`,
+//! `array_split`, `array_shift_left`/`right`, `array_rotate_left`/`right`,
 //! `array_iff`, `zip`.
 //!
 //! Each takes the JSON values of one row's arguments (every argument arrives as `dynamic`)
@@ -110,14 +110,6 @@ pub(super) fn sort(args: &[Json], descending: bool) -> Option<Json> {
         Ok([only]) => Some(only).filter(|j| !j.is_null()),
         Err(all) => Some(Json::Array(all)),
     }
-}
-
-/// `array_sum(array)`: null if an element is not a number (DOCS `array-sum-function.md`).
-pub(super) fn sum(args: &[Json]) -> Option<f64> {
-    items(args.first())?
-        .iter()
-        .map(Json::as_f64)
-        .sum::<Option<f64>>()
 }
 
 /// `array_split(array, index)`: the pieces between the split positions (an integer or an
@@ -276,9 +268,6 @@ mod tests {
             sort(&[json!([2, 1]), json!([1])], false),
             Some(json!([[1, 2], null]))
         );
-        // DOCS array-sum-function.md.
-        assert_eq!(sum(&[json!([1, 2, 3, 4])]), Some(10.0));
-        assert_eq!(sum(&[json!([1, "x"])]), None);
         // DOCS array-split-function.md.
         let arr = json!([1, 2, 3, 4, 5]);
         assert_eq!(

@@ -39,7 +39,7 @@ fn for_each_row(args: &[ArrayRef], rows: usize, mut f: impl FnMut(&[Json])) -> R
 }
 
 /// A `dynamic` column of `f` applied to each row.
-pub(super) fn to_dynamic(
+pub(crate) fn to_dynamic(
     args: &[ArrayRef],
     rows: usize,
     f: fn(&[Json]) -> Option<Json>,
@@ -49,7 +49,12 @@ pub(super) fn to_dynamic(
     Ok(dynamic_array(out))
 }
 
-fn to_real(args: &[ArrayRef], rows: usize, f: fn(&[Json]) -> Option<f64>) -> Result<ArrayRef> {
+/// A `real` column of `f` applied to each row.
+pub(crate) fn to_real(
+    args: &[ArrayRef],
+    rows: usize,
+    f: fn(&[Json]) -> Option<f64>,
+) -> Result<ArrayRef> {
     let mut out = Vec::with_capacity(rows);
     for_each_row(args, rows, |v| out.push(f(v)))?;
     Ok(Arc::new(Float64Array::from(out)))
@@ -75,7 +80,8 @@ fn dynamic_to_json(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     }))
 }
 
-fn all_dynamic(exprs: Vec<Expr>, args: &[Arg]) -> Vec<Expr> {
+/// Every argument as `dynamic`.
+pub(crate) fn all_dynamic(exprs: Vec<Expr>, args: &[Arg]) -> Vec<Expr> {
     exprs
         .into_iter()
         .enumerate()
@@ -190,13 +196,6 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         check_sort,
         DataType::Utf8,
         |a, r| to_dynamic(a, r, |v| arrays::sort(v, true))
-    ),
-    entry!(
-        "array_sum",
-        &[],
-        |a| check(a, (1, 1, "1"), &[0], &[], ScalarType::Real),
-        DataType::Float64,
-        |a, r| to_real(a, r, arrays::sum)
     ),
     entry!(
         "array_split",

@@ -23,8 +23,9 @@ mod range;
 mod sets;
 
 pub(crate) use collections::FUNCTIONS as COLLECTION_FUNCTIONS;
+pub(crate) use collections::{all_dynamic as all_dynamic_args, to_dynamic, to_real};
 
-pub(crate) use json::{json_to_text, parse_dynamic};
+pub(crate) use json::{json_eq, json_to_text, parse_dynamic};
 
 use crate::convert::tostring_expr;
 use crate::registry::{

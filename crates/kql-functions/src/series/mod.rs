@@ -1,0 +1,217 @@
+//! Series functions on `dynamic` arrays of numbers: element-wise arithmetic and
+//! comparisons ([`elementwise`]), whole-series statistics ([`stats`]) and filling missing
+//! values ([`fill`]). Every argument is lowered to `dynamic` (numbers as JSON numbers).
+//!
+//! The analysis functions (`series_decompose*`, `series_fit_*`, `series_outliers`,
+//! `series_periods_*`, `series_fft`, `series_fir`/`iir`, `series_seasonal`,
+//! `series_fill_linear`, `series_stats`) are not implemented.
+
+mod elementwise;
+mod fill;
+mod stats;
+
+use crate::dynamic::{all_dynamic_args, to_dynamic, to_real};
+use crate::registry::{
+    Arg, ArgError, CheckResult, Function, FunctionKind, expect_count, expect_type,
+};
+use crate::udf::call_kernel;
+use arrow::datatypes::DataType;
+use elementwise::{Binary, Unary};
+use kql_syntax::ScalarType;
+
+const DYN: &[ScalarType] = &[ScalarType::Dynamic];
+
+/// A series first; `min..=max` arguments.
+fn check(args: &[Arg], min: usize, max: usize, result: ScalarType) -> CheckResult {
+    let expected = match (min, max) {
+        (1, 1) => "1",
+        (1, 2) => "1 or 2",
+        (2, 2) => "2",
+        _ => "2 or 3",
+    };
+    expect_count(args, min, max, expected)?;
+    expect_type(args, 0, DYN, "dynamic")?;
+    Ok(result)
+}
+
+/// Two series, or a series and a number.
+fn check_binary(args: &[Arg]) -> CheckResult {
+    check(args, 2, 2, ScalarType::Dynamic)?;
+    let second = args.get(1).map_or(ScalarType::Dynamic, |a| a.ty);
+    if second == ScalarType::Dynamic || crate::registry::is_numeric(second) {
+        Ok(ScalarType::Dynamic)
+    } else {
+        Err(ArgError::Type {
+            index: 1,
+            expected: "a dynamic array or a number",
+            found: second,
+        })
+    }
+}
+
+macro_rules! series {
+    ($name:literal, $aliases:expr, $check:expr, $ret:expr, $kernel:expr) => {
+        Function {
+            name: $name,
+            aliases: $aliases,
+            kind: FunctionKind::Scalar,
+            check: $check,
+            lower: |exprs, args| {
+                Ok(call_kernel(
+                    $name,
+                    "",
+                    $ret,
+                    true,
+                    $kernel,
+                    all_dynamic_args(exprs, args),
+                ))
+            },
+        }
+    };
+}
+
+macro_rules! unary {
+    ($name:literal, $op:expr) => {
+        series!(
+            $name,
+            &[],
+            |a| check(a, 1, 1, ScalarType::Dynamic),
+            DataType::Utf8,
+            |a, r| to_dynamic(a, r, |v| elementwise::unary(v, $op))
+        )
+    };
+}
+
+macro_rules! binary {
+    ($name:literal, $op:expr) => {
+        series!($name, &[], check_binary, DataType::Utf8, |a, r| to_dynamic(
+            a,
+            r,
+            |v| elementwise::binary(v, $op)
+        ))
+    };
+}
+
+macro_rules! statistic {
+    ($name:literal, $aliases:expr, $n:expr, $f:expr) => {
+        series!(
+            $name,
+            $aliases,
+            |a| check(a, $n, $n, ScalarType::Real),
+            DataType::Float64,
+            |a, r| to_real(a, r, $f)
+        )
+    };
+}
+
+/// The series functions.
+pub(crate) static FUNCTIONS: &[Function] = &[
+    unary!("series_abs", Unary::Abs),
+    unary!("series_sign", Unary::Sign),
+    unary!("series_floor", Unary::Floor),
+    unary!("series_ceiling", Unary::Ceiling),
+    unary!("series_exp", Unary::Real(f64::exp)),
+    unary!("series_log", Unary::Real(f64::ln)),
+    unary!("series_sin", Unary::Real(f64::sin)),
+    unary!("series_cos", Unary::Real(f64::cos)),
+    unary!("series_tan", Unary::Real(f64::tan)),
+    unary!("series_asin", Unary::Real(f64::asin)),
+    unary!("series_acos", Unary::Real(f64::acos)),
+    unary!("series_atan", Unary::Real(f64::atan)),
+    binary!("series_add", Binary::Add),
+    binary!("series_subtract", Binary::Subtract),
+    binary!("series_multiply", Binary::Multiply),
+    binary!("series_divide", Binary::Divide),
+    binary!("series_pow", Binary::Pow),
+    binary!("series_greater", Binary::Compare(|a, b| a > b)),
+    binary!("series_greater_equals", Binary::Compare(|a, b| a >= b)),
+    binary!("series_less", Binary::Compare(|a, b| a < b)),
+    binary!("series_less_equals", Binary::Compare(|a, b| a <= b)),
+    binary!("series_equals", Binary::Compare(|a, b| a == b)),
+    binary!("series_not_equals", Binary::Compare(|a, b| a != b)),
+    statistic!("series_sum", &["array_sum"], 1, stats::sum),
+    statistic!("series_product", &[], 1, stats::product),
+    statistic!("series_magnitude", &[], 1, stats::magnitude),
+    statistic!("series_dot_product", &[], 2, stats::dot_product),
+    statistic!("series_cosine_similarity", &[], 2, stats::cosine_similarity),
+    statistic!("series_pearson_correlation", &[], 2, stats::pearson),
+    series!(
+        "series_fill_const",
+        &[],
+        |a| check(a, 2, 3, ScalarType::Dynamic),
+        DataType::Utf8,
+        |a, r| to_dynamic(a, r, fill::fill_const)
+    ),
+    series!(
+        "series_fill_forward",
+        &[],
+        |a| check(a, 1, 2, ScalarType::Dynamic),
+        DataType::Utf8,
+        |a, r| to_dynamic(a, r, |v| fill::fill_direction(v, false))
+    ),
+    series!(
+        "series_fill_backward",
+        &[],
+        |a| check(a, 1, 2, ScalarType::Dynamic),
+        DataType::Utf8,
+        |a, r| to_dynamic(a, r, |v| fill::fill_direction(v, true))
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use crate::test_util::{TArg, call};
+    use arrow::array::AsArray;
+    use arrow::datatypes::Float64Type;
+    use datafusion::scalar::ScalarValue;
+    use kql_syntax::ScalarType as T;
+
+    fn dynamic(text: &str) -> TArg {
+        TArg::Lit(T::Dynamic, ScalarValue::from(text))
+    }
+
+    #[test]
+    fn series_through_the_registry() {
+        // DOCS series-subtract-function.md, with a number as the second argument too.
+        let (ty, out) = call(
+            "series_subtract",
+            vec![dynamic("[1,2,4]"), dynamic("[4,2,1]")],
+        )
+        .unwrap();
+        assert_eq!(ty, T::Dynamic);
+        assert_eq!(out.as_string::<i32>().value(0), "[-3,0,3]");
+        let (_, out) = call(
+            "series_multiply",
+            vec![
+                dynamic("[1,2]"),
+                TArg::Lit(T::Long, ScalarValue::Int64(Some(3))),
+            ],
+        )
+        .unwrap();
+        assert_eq!(out.as_string::<i32>().value(0), "[3,6]");
+        // DOCS array-sum-function.md through the obsolete name array_sum, and
+        // series-sum-function.md.
+        for name in ["array_sum", "series_sum"] {
+            let (ty, out) = call(name, vec![dynamic("[1,2,3,4]")]).unwrap();
+            assert_eq!(ty, T::Real);
+            assert_eq!(out.as_primitive::<Float64Type>().value(0), 10.0);
+        }
+        // DOCS series-fill-const-function.md: the constant is a number made dynamic.
+        let (_, out) = call(
+            "series_fill_const",
+            vec![
+                dynamic("[1,null]"),
+                TArg::Lit(T::Long, ScalarValue::Int64(Some(-1))),
+            ],
+        )
+        .unwrap();
+        assert_eq!(out.as_string::<i32>().value(0), "[1,-1]");
+        assert!(
+            call(
+                "series_add",
+                vec![dynamic("[1]"), TArg::Lit(T::String, ScalarValue::from("x"))]
+            )
+            .is_err()
+        );
+    }
+}
