@@ -38,3 +38,4 @@ mod udf;
 
 pub use registry::{Arg, ArgError, Function, FunctionKind, lookup};
 pub use string_ops::{ListStringOp, StringOp, list_predicate, string_predicate};
+pub use text::regex::translate_re2;

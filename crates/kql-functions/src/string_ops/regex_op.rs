@@ -21,7 +21,9 @@ pub fn regex_predicate(haystack: Expr, pattern: &str) -> std::result::Result<Exp
     let udf = RegexMatchUdf {
         name: format!("matches_regex[{pattern:?}]"),
         // Octal escapes (`\0`, `\123`) are part of the documented dialect (DOCS `regex.md`).
-        regex: regex::RegexBuilder::new(pattern).octal(true).build()?,
+        regex: regex::RegexBuilder::new(&crate::translate_re2(pattern))
+            .octal(true)
+            .build()?,
         signature: Signature::any(1, Volatility::Immutable),
     };
     Ok(ScalarUDF::new_from_impl(udf).call(vec![haystack]))

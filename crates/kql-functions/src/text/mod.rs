@@ -15,7 +15,7 @@
 pub(crate) mod chars;
 pub(crate) mod lookup;
 pub(crate) mod numbers;
-mod regex;
+pub mod regex;
 pub(crate) mod rewrite;
 mod search;
 

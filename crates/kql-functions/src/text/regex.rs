@@ -70,7 +70,7 @@ impl Hash for RegexUdf {
 /// DOCS `regex.md` lists `\123` ("octal character code, up to three digits"), and
 /// detection rules use `\0` for the NUL character.
 pub(crate) fn compile(pattern: &str) -> std::result::Result<Regex, String> {
-    regex::RegexBuilder::new(pattern)
+    regex::RegexBuilder::new(&translate_re2(pattern))
         .octal(true)
         .build()
         .map_err(|e| format!("invalid regular expression: {e}"))
@@ -512,5 +512,110 @@ mod tests {
         assert_eq!(rust_replacement(r"was: \1"), "was: ${1}");
         assert_eq!(rust_replacement(r"\0-\12$"), "${0}-${12}$$");
         assert_eq!(rust_replacement(r"a\b"), r"a\b");
+    }
+}
+
+/// Rewrites the few RE2 spellings (Kusto's documented regex dialect) that the Rust `regex`
+/// crate reads differently: inside a character class, RE2 takes `[` (unless it opens a
+/// POSIX class such as `[:alpha:]`) and the pairs `&&`, `--`, `~~` literally, while Rust
+/// reads them as a nested class and set operations. `[[]` (a class of `[`), common in
+/// Sentinel queries, becomes `[\[]`. Everything else is passed through unchanged.
+pub fn translate_re2(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if !pattern.contains('[') {
+        return std::borrow::Cow::Borrowed(pattern);
+    }
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let mut i = 0;
+    let mut in_class = false;
+    let mut class_start = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            out.push(c);
+            if let Some(&n) = chars.get(i + 1) {
+                out.push(n);
+            }
+            i += 2;
+            continue;
+        }
+        if !in_class {
+            if c == '[' {
+                in_class = true;
+                out.push(c);
+                i += 1;
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                class_start = i;
+                continue;
+            }
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match c {
+            // A `]` first in the class is literal in both dialects.
+            ']' if i == class_start => {
+                out.push_str("\\]");
+                i += 1;
+                continue;
+            }
+            ']' => in_class = false,
+            '[' if chars.get(i + 1) == Some(&':') => {
+                // POSIX class: copy through `:]`.
+                let mut j = i;
+                while j < chars.len() {
+                    out.push(chars[j]);
+                    if chars[j] == ']' && j > i + 1 && chars[j - 1] == ':' {
+                        break;
+                    }
+                    j += 1;
+                }
+                i = j + 1;
+                continue;
+            }
+            '[' => {
+                out.push_str("\\[");
+                i += 1;
+                continue;
+            }
+            '&' | '-' | '~' if chars.get(i + 1) == Some(&c) => {
+                out.push(c);
+                out.push('\\');
+                out.push(c);
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod re2_tests {
+    use super::translate_re2;
+
+    #[test]
+    fn re2_class_spellings_become_rust() {
+        assert_eq!(translate_re2("[[]"), "[\\[]");
+        assert_eq!(translate_re2(r"[\\]*"), r"[\\]*");
+        assert_eq!(translate_re2("[[:alpha:]]+"), "[[:alpha:]]+");
+        assert_eq!(translate_re2("[]a]"), "[\\]a]");
+        assert_eq!(translate_re2("[a&&b]"), "[a&\\&b]");
+        assert_eq!(translate_re2("a[bc]d"), "a[bc]d");
+        assert_eq!(translate_re2("no class"), "no class");
+        for p in ["[[]", "[]a]", "[a&&b]", "[[:digit:][]"] {
+            assert!(regex::Regex::new(&translate_re2(p)).is_ok(), "{p}");
+        }
+        assert!(
+            regex::Regex::new(&translate_re2("[[]"))
+                .unwrap()
+                .is_match("x[y")
+        );
     }
 }

@@ -26,6 +26,7 @@ impl Binder<'_> {
             self.call_registry("tostring", vec![source], p.expr.span)?
         };
         let regex = self.parse_regex(p)?;
+        let regex = kql_functions::translate_re2(&regex).into_owned();
         if let Err(e) = regex::Regex::new(&regex) {
             return Err(self.error(
                 Diagnostic::error(

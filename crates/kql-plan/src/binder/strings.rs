@@ -95,7 +95,7 @@ impl Binder<'_> {
             )));
         }
         if let Some(ScalarValue::Utf8(Some(p))) = &r.constant
-            && let Err(e) = regex::Regex::new(p)
+            && let Err(e) = regex::Regex::new(&kql_functions::translate_re2(p))
         {
             return Err(self.error(
                 Diagnostic::error(E_BAD_LITERAL, "invalid regular expression", rspan)
