@@ -408,6 +408,8 @@ mod tests {
             ("base64_decode_toarray", None),
             ("hash_xxhash64", Some("hash")),
             ("hash_sha256", None),
+            ("gzip_decompress_from_base64_string", None),
+            ("zlib_decompress_from_base64_string", None),
             ("hash_md5", None),
             ("hash_sha1", None),
             ("has_any_index", None),

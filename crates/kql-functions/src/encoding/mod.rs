@@ -1,7 +1,9 @@
-//! Encodings and hashes: base64 ([`b64`]), URL percent-encoding ([`url`]), and the hash
+//! Encodings and hashes: base64 ([`b64`]), gzip and zlib ([`compress`]), URL
+//! percent-encoding ([`url`]), and the hash
 //! functions ([`hash`]). (`url_decode` is in `crate::text`.)
 
 pub mod b64;
+pub mod compress;
 pub mod hash;
 pub mod url;
 
@@ -118,6 +120,24 @@ macro_rules! digest_function {
     };
 }
 
+fn compress_kernel(args: &[ArrayRef], rows: usize, format: compress::Format) -> Result<ArrayRef> {
+    let s = string_arg(args, 0)?;
+    Ok(build_strings(rows, |i, out| {
+        if let Some(text) = compress::compress_to_base64(s.get(i), format) {
+            out.push_str(&text);
+        }
+    }))
+}
+
+fn decompress_kernel(args: &[ArrayRef], rows: usize, format: compress::Format) -> Result<ArrayRef> {
+    let s = string_arg(args, 0)?;
+    Ok(build_strings(rows, |i, out| {
+        if let Some(text) = compress::decompress_from_base64(s.get(i), format) {
+            out.push_str(&text);
+        }
+    }))
+}
+
 /// The encoding and hash functions.
 pub(crate) static FUNCTIONS: &[Function] = &[
     Function {
@@ -194,6 +214,38 @@ pub(crate) static FUNCTIONS: &[Function] = &[
             ))
         },
     },
+    text_function!(
+        "gzip_compress_to_base64_string",
+        &[],
+        ScalarType::String,
+        DataType::Utf8,
+        false,
+        |a, r| compress_kernel(a, r, compress::Format::Gzip)
+    ),
+    text_function!(
+        "gzip_decompress_from_base64_string",
+        &[],
+        ScalarType::String,
+        DataType::Utf8,
+        false,
+        |a, r| decompress_kernel(a, r, compress::Format::Gzip)
+    ),
+    text_function!(
+        "zlib_compress_to_base64_string",
+        &[],
+        ScalarType::String,
+        DataType::Utf8,
+        false,
+        |a, r| compress_kernel(a, r, compress::Format::Zlib)
+    ),
+    text_function!(
+        "zlib_decompress_from_base64_string",
+        &[],
+        ScalarType::String,
+        DataType::Utf8,
+        false,
+        |a, r| decompress_kernel(a, r, compress::Format::Zlib)
+    ),
     text_function!(
         "url_encode",
         &[],
