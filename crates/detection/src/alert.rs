@@ -68,15 +68,11 @@ pub fn alerts_from_batches(
         for r in 0..batch.num_rows() {
             let mut row = Map::new();
             let mut probe_values: BTreeMap<&str, Value> = BTreeMap::new();
-            for (i, col) in columns.iter().enumerate() {
-                let Some(array) = batch.columns().get(i) else {
-                    continue;
-                };
-                let v = cell(array.as_ref(), r, col.ty).to_json();
-                if col.name.starts_with(PROBE_PREFIX) {
-                    probe_values.insert(col.name.as_str(), v);
+            for (name, v) in row_values(columns, batch, r) {
+                if name.starts_with(PROBE_PREFIX) {
+                    probe_values.insert(name, v);
                 } else {
-                    row.insert(col.name.clone(), v);
+                    row.insert(name.to_string(), v);
                 }
             }
             let explain = probes.map(|ps| {
@@ -95,6 +91,18 @@ pub fn alerts_from_batches(
         }
     }
     out
+}
+
+/// Row `r` of `batch` as (column name, value as Kusto writes it) pairs.
+pub fn row_values<'a>(
+    columns: &'a [OutputColumn],
+    batch: &'a RecordBatch,
+    r: usize,
+) -> impl Iterator<Item = (&'a str, Value)> + 'a {
+    columns
+        .iter()
+        .zip(batch.columns())
+        .map(move |(col, array)| (col.name.as_str(), cell(array.as_ref(), r, col.ty).to_json()))
 }
 
 /// An alert of `rule` for one output row.

@@ -7,8 +7,8 @@
 
 use crate::rule::{QuerySource, RawRule, Rule, template_fields};
 pub use crate::yaml_pos::E_YAML;
-use crate::yaml_pos::{ScalarMap, yaml_error};
-use kql_diagnostics::{Diagnostic, RenderOptions, Span};
+use crate::yaml_pos::{ScalarMap, key_span, value_span, yaml_error};
+use kql_diagnostics::{Diagnostic, RenderOptions};
 use kql_engine::{Engine, OutputColumn, QueryOptions};
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -601,47 +601,4 @@ fn check_columns(raw: &RawRule, text: &str, columns: &[OutputColumn]) -> Vec<Dia
         }
     }
     out
-}
-
-/// The span of `value` on the line of `key:` (or its first occurrence after such a line).
-pub(crate) fn value_span(text: &str, key: &str, value: &str) -> Span {
-    let mut offset = 0usize;
-    let mut after_key: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let here = offset;
-        offset += line.len();
-        let trimmed = line.trim_start_matches([' ', '\t', '-']);
-        if trimmed.starts_with(key) && trimmed[key.len()..].starts_with(':') {
-            if let Some(i) = line
-                .find(value)
-                .filter(|i| *i >= line.len() - trimmed.len())
-            {
-                return span_of(here + i, value.len());
-            }
-            after_key.get_or_insert(here);
-        }
-    }
-    let from = after_key.unwrap_or(0);
-    match text.get(from..).and_then(|t| t.find(value)) {
-        Some(i) if !value.is_empty() => span_of(from + i, value.len()),
-        _ => key_span(text, key),
-    }
-}
-
-/// The span of the first `key:` at the start of a line (after indentation).
-pub(crate) fn key_span(text: &str, key: &str) -> Span {
-    let mut offset = 0usize;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start_matches([' ', '\t', '-']);
-        if trimmed.starts_with(key) && trimmed[key.len()..].starts_with(':') {
-            return span_of(offset + line.len() - trimmed.len(), key.len());
-        }
-        offset += line.len();
-    }
-    Span::at(0)
-}
-
-fn span_of(start: usize, len: usize) -> Span {
-    let s = u32::try_from(start).unwrap_or(u32::MAX);
-    Span::new(s, s.saturating_add(u32::try_from(len).unwrap_or(0)))
 }

@@ -156,7 +156,7 @@ impl Suppressions {
                                 "allow rule `{}`: `expires: {s}` is not a date (YYYY-MM-DD)",
                                 a.name
                             ),
-                            crate::load::value_span(text, "expires", s),
+                            crate::yaml_pos::value_span(text, "expires", s),
                         ));
                         continue;
                     }
@@ -197,7 +197,7 @@ impl Suppressions {
                 Diagnostic::warning(
                     W_EXPIRED,
                     format!("allow rule `{}` expired on {expiry} and is ignored", e.name),
-                    crate::load::value_span(&self.text, "expires", &expiry),
+                    crate::yaml_pos::value_span(&self.text, "expires", &expiry),
                 )
                 .with_help(match &e.owner {
                     Some(o) => format!("ask {o} to renew or remove it"),
@@ -214,7 +214,7 @@ impl Suppressions {
                             "allow rule `{}` names rule `{r}`, which is not loaded",
                             e.name
                         ),
-                        crate::load::value_span(&self.text, "rules", r),
+                        crate::yaml_pos::value_span(&self.text, "rules", r),
                     ));
                 }
             }
@@ -228,15 +228,9 @@ impl Suppressions {
 
     /// Splits one rule's alerts into kept and suppressed ones.
     ///
-    /// `run.batches` hold the rows of `alerts`, in order. Binding errors of allow rules that
-    /// name this rule come back in `Outcome::problems`.
-    pub async fn apply(
-        &self,
-        rule: &Rule,
-        run: &RuleRun,
-        alerts: Vec<Alert>,
-        now_nanos: i64,
-    ) -> Outcome {
+    /// Binding errors of allow rules that name this rule come back in `Outcome::problems`.
+    pub async fn apply(&self, rule: &Rule, run: RuleRun, now_nanos: i64) -> Outcome {
+        let alerts = run.alerts;
         let mut outcome = Outcome::default();
         let applicable: Vec<&AllowRule> = self
             .entries
@@ -247,7 +241,7 @@ impl Suppressions {
             outcome.kept = alerts;
             return outcome;
         }
-        let engine = match alert_table(run) {
+        let engine = match alert_table(&run.columns, &run.batches) {
             Ok(e) => e,
             Err(message) => {
                 outcome
@@ -346,8 +340,11 @@ pub struct Outcome {
 }
 
 /// An engine holding the rule's output rows as a table, with each row's index.
-fn alert_table(run: &RuleRun) -> Result<Engine, String> {
-    let Some(first) = run.batches.first() else {
+fn alert_table(
+    columns: &[kql_engine::OutputColumn],
+    rows: &[RecordBatch],
+) -> Result<Engine, String> {
+    let Some(first) = rows.first() else {
         return Err("no rows".to_string());
     };
     let mut fields: Vec<Arc<Field>> = first.schema().fields().iter().cloned().collect();
@@ -355,7 +352,7 @@ fn alert_table(run: &RuleRun) -> Result<Engine, String> {
     let schema = Arc::new(Schema::new(fields));
     let mut batches = Vec::new();
     let mut offset: i64 = 0;
-    for b in &run.batches {
+    for b in rows {
         let n = i64::try_from(b.num_rows()).unwrap_or(0);
         let index: Int64Array = (offset..offset + n).collect();
         offset += n;
@@ -367,7 +364,7 @@ fn alert_table(run: &RuleRun) -> Result<Engine, String> {
     let mem = datafusion::catalog::MemTable::try_new(schema, vec![batches])
         .map_err(|e| e.strip_backtrace())?;
     let mut columns: Vec<(String, kql_syntax::ScalarType)> =
-        run.columns.iter().map(|c| (c.name.clone(), c.ty)).collect();
+        columns.iter().map(|c| (c.name.clone(), c.ty)).collect();
     columns.push((ROW.to_string(), kql_syntax::ScalarType::Long));
     let mut engine = Engine::new();
     engine.register(

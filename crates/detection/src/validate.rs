@@ -197,7 +197,7 @@ async fn run_case(
         match Suppressions::parse(&path.display().to_string(), &text, today) {
             Err(e) => result.failures.push(e.render(false)),
             Ok(sup) => {
-                let outcome = sup.apply(rule, &run, run.alerts.clone(), now).await;
+                let outcome = sup.apply(rule, run, now).await;
                 for p in &outcome.problems {
                     result
                         .failures

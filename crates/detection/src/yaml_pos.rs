@@ -96,22 +96,54 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The offset of `key:` at the start of a line (after indentation or a `- ` item marker).
-fn find_key(file: &str, key: &str, from: usize) -> Option<usize> {
+/// Lines that hold `key:` (after indentation or a `- ` item marker), from byte `from` on:
+/// (offset of the line, offset of the key).
+fn key_lines<'a>(
+    file: &'a str,
+    key: &'a str,
+    from: usize,
+) -> impl Iterator<Item = (usize, usize, &'a str)> + 'a {
     let mut offset = 0usize;
-    for line in file.split_inclusive('\n') {
+    file.split_inclusive('\n').filter_map(move |line| {
         let here = offset;
         offset += line.len();
-        if here < from {
-            continue;
-        }
         let trimmed = line.trim_start_matches([' ', '\t', '-']);
-        let lead = line.len() - trimmed.len();
-        if trimmed.starts_with(key) && trimmed[key.len()..].starts_with(':') {
-            return Some(here + lead);
+        let is_key = here >= from
+            && trimmed
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(':'));
+        is_key.then(|| (here, here + line.len() - trimmed.len(), line))
+    })
+}
+
+/// The offset of the first `key:` from byte `from` on.
+fn find_key(file: &str, key: &str, from: usize) -> Option<usize> {
+    key_lines(file, key, from).next().map(|(_, at, _)| at)
+}
+
+fn span_of(start: usize, len: usize) -> Span {
+    Span::new(to_u32(start), to_u32(start).saturating_add(to_u32(len)))
+}
+
+/// The span of the first `key:` (the start of the file if there is none).
+pub(crate) fn key_span(text: &str, key: &str) -> Span {
+    find_key(text, key, 0).map_or(Span::at(0), |at| span_of(at, key.len()))
+}
+
+/// The span of `value` on a line of `key:`, else its first occurrence after the first such
+/// line (a list written on the following lines), else the key.
+pub(crate) fn value_span(text: &str, key: &str, value: &str) -> Span {
+    for (line_at, key_at, line) in key_lines(text, key, 0) {
+        let lead = key_at - line_at;
+        if let Some(i) = line.get(lead..).and_then(|rest| rest.find(value)) {
+            return span_of(key_at + i, value.len());
         }
     }
-    None
+    let from = find_key(text, key, 0).unwrap_or(0);
+    match text.get(from..).and_then(|t| t.find(value)) {
+        Some(i) if !value.is_empty() => span_of(from + i, value.len()),
+        _ => key_span(text, key),
+    }
 }
 
 /// The offset of the `n`-th (zero-based) line that starts a list item (`- `) at the given

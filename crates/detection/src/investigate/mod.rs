@@ -11,7 +11,7 @@ mod tree;
 pub use render::render_text;
 pub use tree::ProcessNode;
 
-use kql_engine::format::{cell, format_datetime};
+use kql_engine::format::format_datetime;
 use kql_engine::{Engine, QueryOptions};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -184,13 +184,8 @@ async fn rows(engine: &Engine, text: &str, now: i64) -> Result<Vec<Map<String, V
     let mut out = Vec::new();
     for b in &batches {
         for r in 0..b.num_rows() {
-            let mut m = Map::new();
-            for (i, col) in planned.bound.columns.iter().enumerate() {
-                if let Some(a) = b.columns().get(i) {
-                    m.insert(col.name.clone(), cell(a.as_ref(), r, col.ty).to_json());
-                }
-            }
-            out.push(m);
+            let row = crate::alert::row_values(&planned.bound.columns, b, r);
+            out.push(row.map(|(k, v)| (k.to_string(), v)).collect());
         }
     }
     Ok(out)

@@ -308,7 +308,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         }
         let (kept, dropped) = match &suppressions {
             Some(s) => {
-                let outcome = rt.block_on(s.apply(rule, &run, run.alerts.clone(), now));
+                let outcome = rt.block_on(s.apply(rule, run, now));
                 for p in &outcome.problems {
                     eprint!("{}", render_report(p, progress));
                 }
