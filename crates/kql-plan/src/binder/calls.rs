@@ -25,6 +25,18 @@ impl Binder<'_> {
             "ago" => return self.bind_ago(call, input),
             "toscalar" => return self.bind_toscalar(call),
             "column_ifexists" | "columnifexists" => return self.bind_column_ifexists(call, input),
+            "ingestion_time" => {
+                // Sentinel's ingestion time is the standard column `_TimeReceived` when the
+                // table has it; otherwise there is none (null), as with ingestion time off.
+                return Ok(match input.and_then(|t| t.find("_TimeReceived")) {
+                    Some(c) => Scalar::new(super::names::column(&c.name), c.ty),
+                    None => Scalar::constant(
+                        crate::literal::null_of(ScalarType::DateTime),
+                        ScalarType::DateTime,
+                    ),
+                });
+            }
+            "pack_all" => return self.bind_pack_all(call, input),
             "materialize" | "table" | "view" => {
                 return Err(self.error(Diagnostic::error(
                     E_KIND,
@@ -297,6 +309,27 @@ impl Binder<'_> {
             Some(c) => Ok(Scalar::new(super::names::column(&c.name), c.ty)),
             None => self.bind_scalar(&default.value, input),
         }
+    }
+
+    /// `pack_all([ignore_null_empty])`: a bag of every column of the row.
+    fn bind_pack_all(&mut self, call: &Call, input: Option<&Tab>) -> BResult<Scalar> {
+        let _ = call;
+        let mut args = Vec::new();
+        // Without input columns (`print`), the row is empty.
+        for c in input.map(|t| t.cols.as_slice()).unwrap_or(&[]) {
+            args.push(Scalar::constant(
+                ScalarValue::Utf8(Some(c.name.clone())),
+                ScalarType::String,
+            ));
+            args.push(Scalar::new(super::names::column(&c.name), c.ty));
+        }
+        if args.is_empty() {
+            return Ok(Scalar::constant(
+                ScalarValue::Utf8(Some("{}".into())),
+                ScalarType::Dynamic,
+            ));
+        }
+        self.call_registry("bag_pack", args, call.span)
     }
 
     /// Expands a user function call in scalar position.

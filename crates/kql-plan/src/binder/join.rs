@@ -344,6 +344,28 @@ impl Binder<'_> {
                 }
             }
         }
+        self.union_legs(legs, inner, source_col, span)
+    }
+
+    /// Unions tabular values (for `search` over several tables).
+    pub fn union_tabs(&mut self, tabs: Vec<Tab>, span: Span) -> BResult<Tab> {
+        let legs = tabs
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| (format!("union_arg{i}"), t))
+            .collect();
+        self.union_legs(legs, false, None, span)
+    }
+
+    /// Unions named legs by column name (`kind=outer`, or `inner`), with an optional column
+    /// naming each row's leg.
+    fn union_legs(
+        &mut self,
+        legs: Vec<(String, Tab)>,
+        inner: bool,
+        source_col: Option<String>,
+        span: Span,
+    ) -> BResult<Tab> {
         if legs.is_empty() {
             return Err(self.error(Diagnostic::error(
                 E_UNKNOWN_TABLE,

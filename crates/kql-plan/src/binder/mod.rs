@@ -10,6 +10,7 @@ mod join;
 mod mv;
 mod mv_apply;
 mod names;
+mod nested;
 mod ops;
 mod parse;
 mod project;

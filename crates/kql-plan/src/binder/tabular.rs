@@ -63,9 +63,12 @@ impl Binder<'_> {
                 self.trace("externaldata (empty)", &tab);
                 Ok(tab)
             }
-            ExprKind::Search(_) | ExprKind::Find(_) => Err(self.error(Diagnostic::error(
+            ExprKind::Search(s) => {
+                self.bind_search_source(&s.params, s.tables.as_deref(), &s.predicate, e.span)
+            }
+            ExprKind::Find(_) => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
-                "`search` and `find` are parsed but not executed by kqlhunt yet",
+                "`find` is parsed but not executed by kqlhunt yet",
                 e.span,
             ))),
             _ => Err(self.error(
@@ -164,6 +167,10 @@ impl Binder<'_> {
             OperatorKind::MakeSeries(ms) => self.bind_make_series(input, ms, span),
             OperatorKind::Evaluate { call, .. } => self.bind_evaluate(input, call, span),
             OperatorKind::MvApply(ma) => self.bind_mv_apply(input, ma, span),
+            OperatorKind::TopNested(levels) => self.bind_top_nested(input, levels, span),
+            OperatorKind::Search { predicate, .. } => {
+                self.bind_search_filter(input, predicate, span)
+            }
             _ => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
                 format!(
