@@ -13,12 +13,13 @@
 //!   hex.
 //!
 //! `hash(x, mod)` is the hash's non-negative remainder (`hash("World", 100)` is 51).
-//! A null value (other than a string, which is `""`) hashes to null.
+//! A null value (other than a string, which is `""`) hashes to null (`""` for the
+//! cryptographic hashes, whose results are strings).
 
 use crate::convert::{EPOCH_TICKS, Source, Value, for_each_value, format_datetime_json_text};
 use crate::strings::is_string_type;
 use crate::udf::{arg, opt_arg, opt_long_at};
-use arrow::array::{ArrayRef, Int64Array, StringArray};
+use arrow::array::{ArrayRef, Int64Array, StringBuilder};
 use datafusion::error::Result;
 use sha1::Digest;
 use std::fmt::Write;
@@ -109,7 +110,8 @@ pub fn digest_hex(algorithm: Algorithm, bytes: &[u8]) -> String {
     }
 }
 
-/// `hash_md5` / `hash_sha1` / `hash_sha256` of any value; null for a null non-string.
+/// `hash_md5` / `hash_sha1` / `hash_sha256` of any value; `""` for a null non-string (KQL
+/// strings are never null).
 pub(super) fn digest_kernel(
     args: &[ArrayRef],
     rows: usize,
@@ -117,11 +119,14 @@ pub(super) fn digest_kernel(
 ) -> Result<ArrayRef> {
     let value = arg(args, 0)?;
     let null_is_empty = is_string_type(value.data_type());
-    let mut out: Vec<Option<String>> = Vec::with_capacity(rows);
+    let mut out = StringBuilder::with_capacity(rows, rows * 64);
     for_each_value(value, Source::Text, |_, v| {
-        out.push(text_bytes(v, null_is_empty).map(|b| digest_hex(algorithm, &b)));
+        match text_bytes(v, null_is_empty) {
+            Some(b) => out.append_value(digest_hex(algorithm, &b)),
+            None => out.append_value(""),
+        }
     })?;
-    Ok(Arc::new(StringArray::from(out)))
+    Ok(Arc::new(out.finish()))
 }
 
 #[cfg(test)]

@@ -111,7 +111,7 @@ macro_rules! digest_function {
                     $name,
                     "",
                     DataType::Utf8,
-                    true,
+                    false,
                     |a, r| hash::digest_kernel(a, r, $algorithm),
                     exprs,
                 ))

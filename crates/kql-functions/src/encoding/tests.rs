@@ -72,6 +72,15 @@ fn hashes_documented() {
         out.as_primitive::<Int64Type>().value(0),
         crate::encoding::hash::xxhash64(b"")
     );
+    // A null non-string has no digest: "" (KQL strings are never null).
+    assert_eq!(
+        one_string(
+            "hash_md5",
+            vec![TArg::Lit(T::Long, ScalarValue::Int64(None))]
+        )
+        .as_deref(),
+        Some("")
+    );
     // DOCS hash-md5-function.md, hash-sha1-function.md, hash-sha256-function.md.
     assert_eq!(
         one_string("hash_md5", vec![date("2020-01-01")]).as_deref(),

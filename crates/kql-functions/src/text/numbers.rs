@@ -8,12 +8,11 @@ use crate::registry::{
 };
 use crate::strings::{build_strings, string_arg};
 use crate::udf::{arg, call_kernel, downcast, opt_arg, opt_long_at, value_at};
-use arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
+use arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array};
 use arrow::datatypes::DataType;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::{Expr, lit};
 use kql_syntax::ScalarType;
-use std::sync::Arc;
 
 /// `tohex(value[, min_length])` (DOCS `tohex-function.md`): lower-case hex; a negative
 /// `int` as its 32-bit two's complement, a negative `long` as its 64-bit one; padded with
@@ -28,19 +27,18 @@ pub fn tohex(value: i64, is_int: bool, min_length: i64) -> String {
     format!("{digits:0>width$}")
 }
 
-/// `tohex`'s kernel: the value as `long`, a flag for `int` inputs, the optional length.
+/// `tohex`'s kernel: the value as `long`, a flag for `int` inputs, the optional length;
+/// `""` for a null value (KQL strings are never null).
 fn tohex_kernel(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let value = downcast::<Int64Array>(arg(args, 0)?.as_ref())?;
     let is_int = downcast::<BooleanArray>(arg(args, 1)?.as_ref())?;
     let min_length = opt_arg::<Int64Array>(args, 2)?;
-    let out: StringArray = (0..rows)
-        .map(|i| {
-            let v = value_at(value, i)?;
-            let int = is_int.is_valid(i) && is_int.value(i);
-            Some(tohex(v, int, opt_long_at(min_length, i, 0)?))
-        })
-        .collect();
-    Ok(Arc::new(out))
+    Ok(build_strings(rows, |i, out| {
+        let int = is_int.is_valid(i) && is_int.value(i);
+        if let (Some(v), Some(len)) = (value_at(value, i), opt_long_at(min_length, i, 0)) {
+            out.push_str(&tohex(v, int, len));
+        }
+    }))
 }
 
 fn check_tohex(args: &[Arg]) -> CheckResult {
@@ -66,7 +64,7 @@ fn lower_tohex(exprs: Vec<Expr>, args: &[Arg]) -> Result<Expr> {
         "tohex",
         "",
         DataType::Utf8,
-        true,
+        false,
         tohex_kernel,
         call_args,
     ))
