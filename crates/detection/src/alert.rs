@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 /// One alert (or, for hunting rules, one lead).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
-    /// Stable id: a hash of the rule id and the row, the same in every run over the same data.
+    /// Stable id: a hash of the rule id and the row (with `-N` for the N-th identical row),
+    /// the same in every run over the same data.
     pub id: String,
     /// The rule.
     pub rule_id: String,
@@ -63,7 +64,10 @@ pub fn alerts_from_batches(
     batches: &[RecordBatch],
     probes: Option<&[Probe]>,
 ) -> Vec<Alert> {
-    let mut out = Vec::new();
+    let mut out: Vec<Alert> = Vec::new();
+    // Identical rows (two events the rule's output cannot tell apart) get the same hash;
+    // the second and later ones are told apart by their order: `<hash>-2`, `<hash>-3`.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for batch in batches {
         for r in 0..batch.num_rows() {
             let mut row = Map::new();
@@ -87,7 +91,13 @@ pub fn alerts_from_batches(
                     .collect();
                 explain_row(ps, &values)
             });
-            out.push(build(rule, row, explain));
+            let mut alert = build(rule, row, explain);
+            let n = seen.entry(alert.id.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                alert.id = format!("{}-{n}", alert.id);
+            }
+            out.push(alert);
         }
     }
     out
