@@ -21,6 +21,7 @@ pub mod convert;
 mod datetime;
 pub mod dynamic;
 pub mod encoding;
+pub mod geo;
 mod logic;
 pub mod math;
 pub mod network;

@@ -159,6 +159,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::encoding::FUNCTIONS,
         crate::parsing::FUNCTIONS,
         crate::series::FUNCTIONS,
+        crate::geo::FUNCTIONS,
     ]
     .into_iter()
     .flat_map(|s| s.iter())
