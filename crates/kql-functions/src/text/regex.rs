@@ -521,7 +521,7 @@ mod tests {
 /// reads them as a nested class and set operations. `[[]` (a class of `[`), common in
 /// Sentinel queries, becomes `[\[]`. Everything else is passed through unchanged.
 pub fn translate_re2(pattern: &str) -> std::borrow::Cow<'_, str> {
-    if !pattern.contains('[') {
+    if !pattern.contains(['[', '{']) {
         return std::borrow::Cow::Borrowed(pattern);
     }
     let chars: Vec<char> = pattern.chars().collect();
@@ -540,6 +540,13 @@ pub fn translate_re2(pattern: &str) -> std::borrow::Cow<'_, str> {
             continue;
         }
         if !in_class {
+            // RE2 reads a `{` that does not open a repetition (`{n}`, `{n,}`, `{n,m}`) as a
+            // literal; Rust rejects it (`\w+{.*}` in a Sentinel rule).
+            if c == '{' && !opens_repetition(chars.get(i + 1..).unwrap_or(&[])) {
+                out.push_str("\\{");
+                i += 1;
+                continue;
+            }
             if c == '[' {
                 in_class = true;
                 out.push(c);
@@ -596,6 +603,25 @@ pub fn translate_re2(pattern: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Whether `rest` (the text after a `{`) is the body of a repetition: digits, optionally
+/// a comma and more digits, then `}`.
+fn opens_repetition(rest: &[char]) -> bool {
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return false;
+    }
+    let after = rest.get(digits..).unwrap_or(&[]);
+    match after.first() {
+        Some('}') => true,
+        Some(',') => {
+            let more = after.get(1..).unwrap_or(&[]);
+            let n = more.iter().take_while(|c| c.is_ascii_digit()).count();
+            more.get(n) == Some(&'}')
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod re2_tests {
     use super::translate_re2;
@@ -609,6 +635,12 @@ mod re2_tests {
         assert_eq!(translate_re2("[a&&b]"), "[a&\\&b]");
         assert_eq!(translate_re2("a[bc]d"), "a[bc]d");
         assert_eq!(translate_re2("no class"), "no class");
+        // A `{` that opens no repetition is literal (DOCS regex.md lists only `x{n}`,
+        // `x{n,}` and `x{n,m}` as repetitions).
+        assert_eq!(translate_re2(r"\w+{.*}"), r"\w+\{.*}");
+        assert_eq!(translate_re2("a{2}b{1,}c{1,3}"), "a{2}b{1,}c{1,3}");
+        assert_eq!(translate_re2("a{,3}"), r"a\{,3}");
+        assert!(super::compile(r"(SMB_REALM_TRAVERSAL\w+{.*})").is_ok());
         for p in ["[[]", "[]a]", "[a&&b]", "[[:digit:][]"] {
             assert!(regex::Regex::new(&translate_re2(p)).is_ok(), "{p}");
         }
