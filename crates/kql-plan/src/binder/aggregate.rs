@@ -549,8 +549,13 @@ impl Binder<'_> {
                         taken: &mut Vec<String>|
          -> BResult<()> {
             let hidden = b.fresh_name("argmax");
-            let agg_e = agg::first_value(e, order.clone());
-            let agg_e = filtered(agg_e, key.expr.clone().is_not_null());
+            // ORDER BY and FILTER must be set in one builder: building the filter alone
+            // would reset the ordering.
+            let agg_e = agg::first_value(e.clone(), vec![])
+                .order_by(order.clone())
+                .filter(key.expr.clone().is_not_null())
+                .build()
+                .unwrap_or_else(|_| agg::first_value(e, order.clone()));
             if let Some(ctx) = b.agg.as_mut() {
                 ctx.items.push((hidden.clone(), agg_e));
             }
