@@ -37,6 +37,7 @@ impl Binder<'_> {
         let kind = self.join_kind(&j.params, lookup)?;
         let right = self.bind_tabular(&j.right)?;
         let keys = self.join_keys(&left, &right, &j.on, span)?;
+        let (left, right, keys, hidden) = self.coerce_join_keys(left, right, keys, span)?;
         let left = if kind == Kind::InnerUnique {
             self.dedup_on_keys(left, &keys, span)?
         } else {
@@ -85,14 +86,14 @@ impl Binder<'_> {
         let include_left = !matches!(kind, Kind::RightSemi | Kind::RightAnti);
         let include_right = !matches!(kind, Kind::LeftSemi | Kind::LeftAnti);
         if include_left {
-            for c in &left.cols {
+            for c in left.cols.iter().filter(|c| !hidden.contains(&c.name)) {
                 exprs.push(side_column(LEFT, c, left_nullable).alias(&c.name));
                 taken.push(c.name.clone());
                 cols.push(c.clone());
             }
         }
         if include_right {
-            for c in &right.cols {
+            for c in right.cols.iter().filter(|c| !hidden.contains(&c.name)) {
                 if lookup && keys.iter().any(|(_, r)| *r == c.name) {
                     continue;
                 }
@@ -168,21 +169,73 @@ impl Binder<'_> {
         for e in on {
             self.collect_keys(e, left, right, &mut keys)?;
         }
-        for (l, r) in &keys {
-            let lt = left.find(l).map(|c| c.ty);
-            let rt = right.find(r).map(|c| c.ty);
-            if let (Some(lt), Some(rt)) = (lt, rt)
-                && lt != rt
-                && !(super::ops::is_number(lt) && super::ops::is_number(rt))
-            {
+        Ok(keys)
+    }
+
+    /// Brings each pair of join keys to one type: numbers to their common type, a dynamic
+    /// key compared with a string through its text. The converted keys are hidden columns
+    /// (returned in the third value) that the join's output leaves out.
+    #[allow(clippy::type_complexity)]
+    fn coerce_join_keys(
+        &mut self,
+        mut left: Tab,
+        mut right: Tab,
+        keys: Vec<(String, String)>,
+        span: Span,
+    ) -> BResult<(Tab, Tab, Vec<(String, String)>, Vec<String>)> {
+        let mut out = Vec::with_capacity(keys.len());
+        let mut hidden = Vec::new();
+        for (l, r) in keys {
+            let lt = left.find(&l).map_or(ScalarType::String, |c| c.ty);
+            let rt = right.find(&r).map_or(ScalarType::String, |c| c.ty);
+            if lt == rt {
+                out.push((l, r));
+                continue;
+            }
+            let target = if super::ops::is_number(lt) && super::ops::is_number(rt) {
+                if lt == ScalarType::Real || rt == ScalarType::Real {
+                    ScalarType::Real
+                } else {
+                    ScalarType::Long
+                }
+            } else if matches!(
+                lt,
+                ScalarType::Dynamic | ScalarType::String | ScalarType::Guid
+            ) && matches!(
+                rt,
+                ScalarType::Dynamic | ScalarType::String | ScalarType::Guid
+            ) {
+                ScalarType::String
+            } else {
                 return Err(self.error(Diagnostic::error(
                     E_JOIN,
                     format!("join keys `{l}` ({lt}) and `{r}` ({rt}) have different types"),
                     span,
                 )));
-            }
+            };
+            let mut convert =
+                |b: &mut Self, tab: Tab, name: &str, ty: ScalarType| -> BResult<(Tab, String)> {
+                    if ty == target {
+                        return Ok((tab, name.to_string()));
+                    }
+                    let v = crate::bound::Scalar::new(column(name), ty);
+                    let v = if target == ScalarType::String {
+                        b.as_text(v, span)?
+                    } else {
+                        b.convert(v, target, span)?
+                    };
+                    let h = b.fresh_name("join_key");
+                    let tab = b.with_column(tab, &h, v, span)?;
+                    hidden.push(h.clone());
+                    Ok((tab, h))
+                };
+            let (lt_tab, lk) = convert(self, left, &l, lt)?;
+            left = lt_tab;
+            let (rt_tab, rk) = convert(self, right, &r, rt)?;
+            right = rt_tab;
+            out.push((lk, rk));
         }
-        Ok(keys)
+        Ok((left, right, out, hidden))
     }
 
     fn collect_keys(

@@ -292,15 +292,34 @@ impl<'a> Binder<'a> {
     }
 
     fn function_returns_tabular(&self, f: &FunctionDef) -> bool {
-        // Tabular parameters make the body tabular whenever it mentions them; otherwise
-        // decide from the body's shape.
-        match &f.result.kind {
+        self.is_tabular_in_body(&f.result, f, 0)
+    }
+
+    /// Whether `e` denotes a table inside function `f`'s body, where its parameters and
+    /// earlier `let`s are in scope.
+    fn is_tabular_in_body(&self, e: &Expr, f: &FunctionDef, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        match &e.kind {
             ExprKind::Name(id) => {
-                f.params.iter().any(|p| {
-                    p.name.name == id.name && matches!(p.ty, kql_syntax::ParamType::Tabular(_))
-                }) || self.is_tabular(&f.result)
+                if let Some(p) = f.params.iter().find(|p| p.name.name == id.name) {
+                    return matches!(p.ty, kql_syntax::ParamType::Tabular(_));
+                }
+                match f.body.iter().rev().find(|l| l.name.name == id.name) {
+                    Some(LetStmt {
+                        value: LetValue::Expr(v),
+                        ..
+                    }) => self.is_tabular_in_body(v, f, depth + 1),
+                    Some(LetStmt {
+                        value: LetValue::Function(g),
+                        ..
+                    }) => g.params.is_empty() && self.is_tabular_in_body(&g.result, g, depth + 1),
+                    None => self.is_tabular(e),
+                }
             }
-            _ => self.is_tabular(&f.result),
+            ExprKind::Paren(inner) => self.is_tabular_in_body(inner, f, depth + 1),
+            _ => self.is_tabular(e),
         }
     }
 
