@@ -56,6 +56,10 @@ pub(crate) struct Tab {
     pub order: Option<Vec<datafusion::logical_expr::SortExpr>>,
     /// Set by `serialize` or a sort: window functions like `row_number()` are allowed.
     pub serialized: bool,
+    /// Rows of a table whose schema is open to Log Analytics custom fields (`AzureDiagnostics`):
+    /// an unknown name with a type suffix (`_s`, `_d`, `_b`, `_g`, `_t`) reads as an empty
+    /// column of that type.
+    pub custom_fields: bool,
 }
 
 /// A column of a [`Tab`].
@@ -72,6 +76,7 @@ impl Tab {
             cols,
             order: None,
             serialized: false,
+            custom_fields: false,
         }
     }
 

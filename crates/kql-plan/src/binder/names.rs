@@ -50,6 +50,27 @@ impl Binder<'_> {
             }
             None => {}
         }
+        // AzureDiagnostics carries each Azure service's fields as custom columns named with a
+        // type suffix; one not in kqlhunt's schema reads as an empty column of that type.
+        if let Some(t) = input.filter(|t| t.custom_fields)
+            && let Some(ty) = custom_field_type(&id.name)
+        {
+            self.warnings.push(
+                Diagnostic::warning(
+                    E_UNKNOWN_COLUMN,
+                    format!("`{}` is not a column of kqlhunt's {} schema; it reads as empty", id.name, "AzureDiagnostics"),
+                    id.span,
+                )
+                .with_note("AzureDiagnostics has one custom column per field of each Azure service, named with a type suffix"),
+            );
+            let _ = t;
+            let v = if ty == ScalarType::String {
+                ScalarValue::Utf8(Some(String::new()))
+            } else {
+                crate::literal::null_of(ty)
+            };
+            return Ok(Scalar::constant(v, ty));
+        }
         // After a data-dependent operator whose columns are not discovered yet, any name
         // may be one of them: bind it as a dynamic null for this planning pass.
         if !self.discoveries.is_empty() && input.is_some() {
@@ -127,4 +148,21 @@ pub(crate) fn unique_name(name: &str, taken: &[String]) -> String {
 /// `fallback` (`Column1`, `print_0`, ...) when Kusto infers none.
 pub(crate) fn default_name(e: &kql_syntax::Expr, fallback: &str) -> String {
     crate::naming::result_name(e).unwrap_or_else(|| fallback.to_string())
+}
+
+/// The type a Log Analytics custom field's suffix gives (`_s` string, `_d` real, `_b` bool,
+/// `_g` guid, `_t` datetime).
+fn custom_field_type(name: &str) -> Option<ScalarType> {
+    let (stem, suffix) = name.rsplit_once('_')?;
+    if stem.is_empty() {
+        return None;
+    }
+    Some(match suffix {
+        "s" => ScalarType::String,
+        "d" => ScalarType::Real,
+        "b" => ScalarType::Bool,
+        "g" => ScalarType::Guid,
+        "t" => ScalarType::DateTime,
+        _ => return None,
+    })
 }

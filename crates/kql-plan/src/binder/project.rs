@@ -144,6 +144,7 @@ impl Binder<'_> {
             cols: out,
             order: None,
             serialized: input.serialized,
+            custom_fields: false,
         };
         self.trace("project", &tab);
         Ok(tab)
@@ -258,6 +259,7 @@ impl Binder<'_> {
             cols,
             order: None,
             serialized: input.serialized,
+            custom_fields: input.custom_fields,
         };
         self.trace("project-rename", &tab);
         Ok(tab)
@@ -310,6 +312,7 @@ impl Binder<'_> {
             cols,
             order: input.order,
             serialized: input.serialized,
+            custom_fields: input.custom_fields,
         })
     }
 }

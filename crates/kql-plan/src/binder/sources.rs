@@ -68,7 +68,8 @@ impl Binder<'_> {
             } else {
                 plan
             };
-            let tab = Tab::new(plan, cols);
+            let mut tab = Tab::new(plan, cols);
+            tab.custom_fields = id.name == "AzureDiagnostics";
             self.trace(&format!("table {}", id.name), &tab);
             return Ok(tab);
         }

@@ -228,6 +228,7 @@ impl Binder<'_> {
             cols: input.cols,
             order: Some(exprs),
             serialized: true,
+            custom_fields: input.custom_fields,
         };
         self.trace(if limit.is_some() { "top" } else { "sort" }, &tab);
         Ok(tab)
