@@ -18,7 +18,13 @@ use kql_diagnostics::{Diagnostic, Span};
 use kql_syntax::{Call, ScalarType};
 
 /// Names of the functions this module binds.
-pub(crate) const WINDOW_FUNCTIONS: &[&str] = &["row_number", "prev", "next", "row_cumsum"];
+pub(crate) const WINDOW_FUNCTIONS: &[&str] = &[
+    "row_number",
+    "prev",
+    "next",
+    "row_cumsum",
+    "row_window_session",
+];
 
 impl Binder<'_> {
     /// Binds a window function call over `input`.
@@ -151,6 +157,48 @@ impl Binder<'_> {
                         datafusion::functions::expr_fn::coalesce(vec![s.expr, Self::str_lit("")]);
                 }
                 Ok(s)
+            }
+            "row_window_session" => {
+                if args.len() < 3 || args.len() > 4 {
+                    return Err(count_err(self, "3 or 4"));
+                }
+                if args[0].ty != ScalarType::DateTime {
+                    return Err(self.error(Diagnostic::error(
+                        super::E_ARG_TYPE,
+                        format!(
+                            "`row_window_session`: argument 1 must be datetime, not {}",
+                            args[0].ty
+                        ),
+                        call.args[0].value.span,
+                    )));
+                }
+                let mut dist = [0i64; 2];
+                for (k, slot) in dist.iter_mut().enumerate() {
+                    match args[k + 1].constant {
+                        Some(ScalarValue::DurationNanosecond(Some(v))) => *slot = v,
+                        _ => {
+                            return Err(self.error(Diagnostic::error(
+                                E_NOT_CONSTANT,
+                                "`row_window_session`: the distances must be constant timespans",
+                                call.args[k + 1].value.span,
+                            )));
+                        }
+                    }
+                }
+                let udwf = datafusion::logical_expr::WindowUDF::new_from_impl(
+                    crate::udf::RowWindowSession::new(dist[0], dist[1]),
+                );
+                let mut wargs = vec![args[0].expr.clone()];
+                if let Some(r) = args.get(3) {
+                    wargs.push(r.expr.clone());
+                }
+                let f = udwf.call(wargs);
+                let e = if order.is_empty() {
+                    f
+                } else {
+                    build(self, f.order_by(order).build())?
+                };
+                Ok(Scalar::new(e, ScalarType::DateTime))
             }
             _ => {
                 // row_cumsum(expr [, restart])

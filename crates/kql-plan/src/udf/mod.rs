@@ -7,6 +7,9 @@
 //! plan shows what it does and DataFusion can compare two instances.
 
 mod json;
+mod session;
+
+pub(crate) use session::RowWindowSession;
 
 use arrow::array::{
     Array, ArrayRef, BooleanBuilder, Int64Builder, ListArray, ListBuilder, StringBuilder,
