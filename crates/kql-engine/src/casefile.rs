@@ -164,7 +164,37 @@ pub fn parse(text: &str) -> Result<Vec<Record>, CaseFileError> {
     Ok(out)
 }
 
-/// Writes records back (used by bless mode).
+/// `text` with the expected block of each case replaced by the case's `expected`, and every
+/// other line (comments included) kept as it was (used by bless mode). Cases are matched
+/// by their directive line.
+pub fn rewrite_expected(text: &str, cases: &[&Case]) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let case = cases.iter().find(|c| c.line == i + 1);
+        let _ = writeln!(out, "{}", lines[i]);
+        i += 1;
+        let Some(case) = case else { continue };
+        while i < lines.len() && lines[i].trim_end() != "----" {
+            let _ = writeln!(out, "{}", lines[i]);
+            i += 1;
+        }
+        if i < lines.len() {
+            let _ = writeln!(out, "{}", lines[i]);
+            i += 1;
+        }
+        while i < lines.len() && !lines[i].trim().is_empty() {
+            i += 1;
+        }
+        if !case.expected.is_empty() {
+            let _ = writeln!(out, "{}", case.expected);
+        }
+    }
+    out
+}
+
+/// Writes records back.
 pub fn print(records: &[Record]) -> String {
     let mut out = String::new();
     for r in records {
@@ -207,7 +237,30 @@ mod tests {
         assert_eq!(q.expected, "Count:long\n[1]");
         let Record::Query(e) = &recs[2] else { panic!() };
         assert_eq!(e.error_code.as_deref(), Some("KQL0301"));
-        assert_eq!(parse(&print(&recs)).unwrap(), recs);
+        // Printing drops comments (so lines shift) but keeps every record.
+        assert_eq!(print(&parse(&print(&recs)).unwrap()), print(&recs));
+    }
+
+    #[test]
+    fn rewriting_expected_blocks_keeps_comments() {
+        let text = "# about the case\nquery\nprint 1\n----\nold:long\n[0]\n\n# next\nquery\nprint 2\n----\n";
+        let mut recs = parse(text).unwrap();
+        for r in &mut recs {
+            if let Record::Query(c) = r {
+                c.expected = format!("new{}", c.line);
+            }
+        }
+        let cases: Vec<&Case> = recs
+            .iter()
+            .filter_map(|r| match r {
+                Record::Query(c) => Some(c),
+                Record::Table { .. } => None,
+            })
+            .collect();
+        assert_eq!(
+            rewrite_expected(text, &cases),
+            "# about the case\nquery\nprint 1\n----\nnew2\n\n# next\nquery\nprint 2\n----\nnew9\n"
+        );
     }
 
     #[test]

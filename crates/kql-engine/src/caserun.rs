@@ -51,7 +51,14 @@ pub async fn run_file(path: &Path, bless: bool) -> Result<Vec<CaseOutcome>, Stri
         }
     }
     if bless {
-        std::fs::write(path, casefile::print(&records))
+        let cases: Vec<&casefile::Case> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Query(c) => Some(c),
+                Record::Table { .. } => None,
+            })
+            .collect();
+        std::fs::write(path, casefile::rewrite_expected(&text, &cases))
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(outcomes)
