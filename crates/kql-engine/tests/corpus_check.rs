@@ -13,7 +13,7 @@ use kql_engine::{Engine, QueryError, QueryOptions};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-const MIN_ACCEPTED: f64 = 0.0;
+const MIN_ACCEPTED: f64 = 0.95;
 
 #[derive(serde::Deserialize)]
 struct Entry {

@@ -38,5 +38,6 @@ pub mod text;
 mod udf;
 
 pub use registry::{Arg, ArgError, Function, FunctionKind, lookup};
+pub use series::tuple_members;
 pub use string_ops::{ListStringOp, StringOp, list_predicate, string_predicate};
 pub use text::regex::translate_re2;

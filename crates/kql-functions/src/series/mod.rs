@@ -2,12 +2,18 @@
 //! comparisons ([`elementwise`]), whole-series statistics ([`stats`]) and filling missing
 //! values ([`fill`]). Every argument is lowered to `dynamic` (numbers as JSON numbers).
 //!
-//! The analysis functions (`series_decompose*`, `series_fit_*`, `series_outliers`,
-//! `series_periods_*`, `series_fft`, `series_fir`/`iir`, `series_seasonal`,
-//! `series_fill_linear`, `series_stats`) are not implemented.
+//! Analysis functions: line fits and summary statistics ([`fit`]), seasonal decomposition
+//! and anomaly scoring ([`decompose`]). Several of them return a tuple of values; their
+//! members are listed by [`tuple_members`].
+//!
+//! Not implemented: `series_fit_2lines`, `series_fit_poly`, `series_periods_detect`,
+//! `series_periods_validate`, `series_fft`/`ifft`, `series_fir`/`iir`,
+//! `series_decompose_forecast`, `series_fill_linear`.
 
+mod decompose;
 mod elementwise;
 mod fill;
+mod fit;
 mod stats;
 
 use crate::dynamic::{all_dynamic_args, to_dynamic, to_real};
@@ -104,6 +110,95 @@ macro_rules! statistic {
     };
 }
 
+use ScalarType::{Dynamic as D, Long as L, Real as R};
+
+/// The members of each function that returns several values, in order: `extend (a, b) =
+/// f(x)` names them, an unnamed `f(x)` gives columns `f_x_member` (Kusto.Language's
+/// MakePrefixedTuple), and the function's value in any other position is its first member.
+static TUPLES: &[(&str, &[(&str, ScalarType)])] = &[
+    (
+        "series_fit_line",
+        &[
+            ("rsquare", R),
+            ("slope", R),
+            ("variance", R),
+            ("rvariance", R),
+            ("interception", R),
+            ("line_fit", D),
+        ],
+    ),
+    (
+        "series_stats",
+        &[
+            ("min", R),
+            ("min_idx", L),
+            ("max", R),
+            ("max_idx", L),
+            ("avg", R),
+            ("stdev", R),
+            ("variance", R),
+        ],
+    ),
+    (
+        "series_decompose",
+        &[
+            ("baseline", D),
+            ("seasonal", D),
+            ("trend", D),
+            ("residual", D),
+        ],
+    ),
+    (
+        "series_decompose_anomalies",
+        &[("ad_flag", D), ("ad_score", D), ("baseline", D)],
+    ),
+];
+
+/// The members of a tuple-valued function (by canonical name), or `None` for a function
+/// with one value.
+pub fn tuple_members(name: &str) -> Option<&'static [(&'static str, ScalarType)]> {
+    TUPLES.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+}
+
+/// A series and optional constant arguments of the given kinds (`n` = number, `s` =
+/// string, `b` = bool), giving `dynamic`.
+fn check_analysis(args: &[Arg], kinds: &'static str) -> CheckResult {
+    expect_count(args, 1, kinds.len() + 1, "a series and optional parameters")?;
+    expect_type(args, 0, DYN, "dynamic")?;
+    for (i, k) in kinds.chars().enumerate() {
+        let Some(a) = args.get(i + 1) else { break };
+        let ok = match k {
+            'n' => crate::registry::is_numeric(a.ty),
+            's' => a.ty == ScalarType::String,
+            _ => a.ty == ScalarType::Bool,
+        } || a.ty == ScalarType::Dynamic;
+        if !ok {
+            return Err(ArgError::Type {
+                index: i + 1,
+                expected: match k {
+                    'n' => "a number",
+                    's' => "a string",
+                    _ => "a bool",
+                },
+                found: a.ty,
+            });
+        }
+    }
+    Ok(ScalarType::Dynamic)
+}
+
+macro_rules! analysis {
+    ($name:literal, $kinds:literal, $kernel:expr) => {
+        series!(
+            $name,
+            &[],
+            |a| check_analysis(a, $kinds),
+            DataType::Utf8,
+            |a, r| to_dynamic(a, r, $kernel)
+        )
+    };
+}
+
 /// The series functions.
 pub(crate) static FUNCTIONS: &[Function] = &[
     unary!("series_abs", Unary::Abs),
@@ -155,6 +250,18 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         |a| check(a, 1, 2, ScalarType::Dynamic),
         DataType::Utf8,
         |a, r| to_dynamic(a, r, |v| fill::fill_direction(v, true))
+    ),
+    analysis!("series_fit_line", "", fit::fit_line),
+    analysis!("series_fit_line_dynamic", "", fit::fit_line),
+    analysis!("series_stats", "b", fit::stats),
+    analysis!("series_stats_dynamic", "b", fit::stats),
+    analysis!("series_seasonal", "n", decompose::seasonal_component),
+    analysis!("series_outliers", "snnn", decompose::outliers),
+    analysis!("series_decompose", "nsnn", decompose::decompose),
+    analysis!(
+        "series_decompose_anomalies",
+        "nnsnsn",
+        decompose::decompose_anomalies
     ),
 ];
 

@@ -65,6 +65,21 @@ impl Binder<'_> {
                 .with_help("use it in `summarize`, or use a row-wise function"),
             ));
         }
+        let value = self.bind_registry_call(f, call, input)?;
+        // A function of several values stands for its first one (see `tuple`).
+        match kql_functions::tuple_members(f.name).and_then(|m| m.first()) {
+            Some((member, ty)) => self.tuple_member(value.expr, member, *ty, call.span),
+            None => Ok(value),
+        }
+    }
+
+    /// A call of a registry function with its arguments bound in `input`.
+    pub(super) fn bind_registry_call(
+        &mut self,
+        f: &'static kql_functions::Function,
+        call: &Call,
+        input: Option<&Tab>,
+    ) -> BResult<Scalar> {
         let mut args = Vec::with_capacity(call.args.len());
         let mut spans = Vec::with_capacity(call.args.len());
         for a in &call.args {

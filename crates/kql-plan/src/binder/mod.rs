@@ -18,6 +18,7 @@ mod series;
 mod sources;
 mod strings;
 mod tabular;
+mod tuple;
 mod window;
 
 pub(crate) use codes::*;

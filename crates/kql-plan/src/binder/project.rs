@@ -22,6 +22,10 @@ impl Binder<'_> {
             {
                 continue;
             }
+            if let Some(t) = self.tuple_call(&a.expr, Some(&tab))? {
+                tab = self.extend_tuple(tab, a, t, span)?;
+                continue;
+            }
             let name = self.assign_name(a, &tab, true)?;
             let v = self.bind_scalar(&a.expr, Some(&tab))?;
             tab = self.with_column(tab, &name, v, span)?;
@@ -92,6 +96,24 @@ impl Binder<'_> {
         let mut out: Vec<Col> = Vec::new();
         let mut earlier: Vec<(String, Scalar)> = Vec::new();
         for a in cols {
+            if let Some(t) = self.tuple_call(&a.expr, Some(&input))? {
+                for (name, v) in self.tuple_columns(&t, t.bag.expr.clone(), &a.names, a.span)? {
+                    if out.iter().any(|c| c.name == name) {
+                        return Err(self.error(Diagnostic::error(
+                            E_DUPLICATE_COLUMN,
+                            format!("column `{name}` is projected twice"),
+                            a.span,
+                        )));
+                    }
+                    exprs.push(v.expr.clone().alias(&name));
+                    out.push(Col {
+                        name: name.clone(),
+                        ty: v.ty,
+                    });
+                    earlier.push((name, v));
+                }
+                continue;
+            }
             let name = match a.names.as_slice() {
                 [one] => one.name.clone(),
                 [] => default_name(&a.expr, &next_column_name_of(&out)),
