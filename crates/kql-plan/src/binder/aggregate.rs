@@ -11,6 +11,7 @@
 use super::names::{column, unique_name};
 use super::{BResult, Binder, E_AGGREGATE_CONTEXT, E_ARG_COUNT, E_ARG_TYPE, E_NOT_AGGREGATE};
 use crate::bound::{Col, Scalar, Tab};
+use crate::udf::{Percentiles, ValueKind};
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::logical_expr::{
     Expr as DfExpr, ExprFunctionExt, LogicalPlanBuilder, SortExpr, lit,
@@ -52,6 +53,10 @@ pub(crate) const AGGREGATE_NAMES: &[&str] = &[
     "variancep",
     "percentile",
     "percentiles",
+    "percentilew",
+    "percentilesw",
+    "percentiles_array",
+    "percentilesw_array",
     "make_list_with_nulls",
     "count_distinct",
     "make_bag",
@@ -134,7 +139,15 @@ impl Binder<'_> {
             if matches!(n, "arg_max" | "argmax" | "arg_min" | "argmin") {
                 return self.bind_arg_max(call, a, input, keys_view, taken);
             }
-            if n == "percentiles" {
+            if matches!(
+                n,
+                "percentile"
+                    | "percentiles"
+                    | "percentilew"
+                    | "percentilesw"
+                    | "percentiles_array"
+                    | "percentilesw_array"
+            ) {
                 return self.bind_percentiles(call, a, input, taken);
             }
         }
@@ -238,12 +251,12 @@ impl Binder<'_> {
         let span = call.span;
         Ok(match name {
             "count" => {
-                let args = self.agg_args(call, input, 0, 1)?;
-                let e = match args.into_iter().next() {
-                    Some(a) => agg::count(a.expr),
-                    None => agg::count(lit(1i64)),
-                };
-                (e, ScalarType::Long)
+                // An argument is bound (so mistakes in it are reported) but does not change
+                // the count: `count(y)` counts rows, nulls of `y` included
+                // (summarize-operator.md, "Aggregates default values": 2 for one null and
+                // one 5.0).
+                self.agg_args(call, input, 0, 1)?;
+                (agg::count(lit(1i64)), ScalarType::Long)
             }
             "countif" => {
                 let args = self.agg_args(call, input, 1, 1)?;
@@ -337,7 +350,8 @@ impl Binder<'_> {
                         call.args[1].value.span,
                     ))
                 })?;
-                (percentile_expr(&args[0], p), percentile_type(args[0].ty))
+                let (e, ty) = self.percentile_agg(&args[0], None, &[p], false, call)?;
+                (percentile_field(e, 0, ty), ty)
             }
             "make_list"
             | "makelist"
@@ -549,13 +563,10 @@ impl Binder<'_> {
                         taken: &mut Vec<String>|
          -> BResult<()> {
             let hidden = b.fresh_name("argmax");
-            // ORDER BY and FILTER must be set in one builder: building the filter alone
-            // would reset the ordering.
-            let agg_e = agg::first_value(e.clone(), vec![])
-                .order_by(order.clone())
-                .filter(key.expr.clone().is_not_null())
-                .build()
-                .unwrap_or_else(|_| agg::first_value(e, order.clone()));
+            // Nulls sort last, so rows with a null key are ignored unless every key of the
+            // group is null; then one row of the group is picked (arg-max-aggregation-function.md,
+            // "Null handling").
+            let agg_e = agg::first_value(e, order.clone());
             if let Some(ctx) = b.agg.as_mut() {
                 ctx.items.push((hidden.clone(), agg_e));
             }
@@ -588,7 +599,10 @@ impl Binder<'_> {
         Ok(out)
     }
 
-    /// `percentiles(x, 50, 95)`: one column per percentage, `percentile_x_50`, ...
+    /// `percentiles(x, 50, 95)`: one column per percentage, `percentile_x_50`, ...;
+    /// `percentilesw(x, weight, 50, ...)` likewise with weights; the `_array` forms give one
+    /// `dynamic` column `percentiles_x` (percentages listed or as one dynamic array). All
+    /// percentages come from one aggregate (see `udf::percentile`).
     fn bind_percentiles(
         &mut self,
         call: &Call,
@@ -596,32 +610,89 @@ impl Binder<'_> {
         input: &Tab,
         taken: &mut Vec<String>,
     ) -> BResult<Vec<(String, DfExpr, ScalarType)>> {
-        let args = self.agg_args(call, input, 2, 64)?;
-        let col_name = match &call.args[0].value.kind {
-            ExprKind::Name(id) => id.name.clone(),
-            _ => String::new(),
-        };
-        let mut out = Vec::new();
-        for (i, p) in args.iter().enumerate().skip(1) {
-            let Some(pct) = percent_constant(p) else {
-                return Err(self.agg_type(call, i, "a constant number", p.ty));
-            };
-            let hidden = self.fresh_name("pct");
-            if let Some(ctx) = self.agg.as_mut() {
-                ctx.items
-                    .push((hidden.clone(), percentile_expr(&args[0], pct)));
+        let name = call.name.name.as_str();
+        let weighted = name.starts_with("percentilew") || name.starts_with("percentilesw");
+        let as_array = name.ends_with("_array");
+        let first_pct = if weighted { 2 } else { 1 };
+        let args = self.agg_args(call, input, first_pct + 1, first_pct + 64)?;
+        let col_name = crate::naming::result_name(&call.args[0].value).unwrap_or_default();
+        let mut pcts = Vec::new();
+        for (i, p) in args.iter().enumerate().skip(first_pct) {
+            match (percent_constant(p), &p.constant) {
+                (Some(pct), _) => pcts.push(pct),
+                (None, Some(datafusion::scalar::ScalarValue::Utf8(Some(text))))
+                    if as_array && p.ty == ScalarType::Dynamic =>
+                {
+                    let list = serde_json::from_str::<Vec<f64>>(text)
+                        .map_err(|_| self.agg_type(call, i, "a dynamic array of numbers", p.ty))?;
+                    pcts.extend(list);
+                }
+                _ => return Err(self.agg_type(call, i, "a constant number", p.ty)),
             }
-            let pct_text = format!("{pct}").replace('.', "_");
+        }
+        let weight = weighted.then(|| &args[1]);
+        let (agg_e, ty) = self.percentile_agg(&args[0], weight, &pcts, as_array, call)?;
+        let hidden = self.fresh_name("pct");
+        if let Some(ctx) = self.agg.as_mut() {
+            ctx.items.push((hidden.clone(), agg_e));
+        }
+        let mut out = Vec::new();
+        if as_array {
             let name = a
                 .names
-                .get(i - 1)
+                .first()
+                .map(|n| n.name.clone())
+                .unwrap_or_else(|| format!("percentiles_{col_name}"));
+            let name = unique_name(&name, taken);
+            taken.push(name.clone());
+            out.push((name, column(&hidden), ScalarType::Dynamic));
+            return Ok(out);
+        }
+        for (i, pct) in pcts.iter().enumerate() {
+            let pct_text = format!("{pct}").replace(['.', '-'], "_");
+            let name = a
+                .names
+                .get(i)
                 .map(|n| n.name.clone())
                 .unwrap_or_else(|| format!("percentile_{col_name}_{pct_text}"));
             let name = unique_name(&name, taken);
             taken.push(name.clone());
-            out.push((name, column(&hidden), percentile_type(args[0].ty)));
+            out.push((name, percentile_field(column(&hidden), i, ty), ty));
         }
         Ok(out)
+    }
+
+    /// The nearest-rank percentile aggregate over `x` and its KQL result type (`x`'s type;
+    /// `int` gives `long`, `decimal` gives `real`).
+    fn percentile_agg(
+        &mut self,
+        x: &Scalar,
+        weight: Option<&Scalar>,
+        pcts: &[f64],
+        as_array: bool,
+        call: &Call,
+    ) -> BResult<(DfExpr, ScalarType)> {
+        let (kind, ty) = match x.ty {
+            ScalarType::Int | ScalarType::Long => (ValueKind::Long, ScalarType::Long),
+            ScalarType::DateTime | ScalarType::Timespan if !as_array => (ValueKind::Long, x.ty),
+            ScalarType::Real | ScalarType::Decimal => (ValueKind::Real, ScalarType::Real),
+            other => return Err(self.agg_type(call, 0, "a number, datetime or timespan", other)),
+        };
+        if let Some(w) = weight
+            && !matches!(w.ty, ScalarType::Int | ScalarType::Long)
+        {
+            return Err(self.agg_type(call, 1, "an integer weight", w.ty));
+        }
+        let value = datafusion::logical_expr::cast(x.expr.clone(), kind.data_type());
+        let mut args = vec![value];
+        args.extend(weight.map(|w| w.expr.clone()));
+        let udaf = datafusion::logical_expr::AggregateUDF::new_from_impl(Percentiles::new(
+            pcts,
+            kind,
+            weight.is_some(),
+            as_array,
+        ));
+        Ok((udaf.call(args), ty))
     }
 }
 
@@ -649,19 +720,14 @@ fn percent_constant(s: &Scalar) -> Option<f64> {
     }
 }
 
-fn percentile_expr(x: &Scalar, pct: f64) -> DfExpr {
-    agg::approx_percentile_cont(
-        SortExpr::new(cast_f64(x.expr.clone(), x.ty), true, false),
-        lit((pct / 100.0).clamp(0.0, 1.0)),
-        None,
-    )
-}
-
-fn percentile_type(ty: ScalarType) -> ScalarType {
-    if matches!(ty, ScalarType::Int | ScalarType::Long) {
-        ScalarType::Real
-    } else {
-        ty
+/// Percentage number `i` of a percentile aggregate's struct, as a value of type `ty`.
+fn percentile_field(agg: DfExpr, i: usize, ty: ScalarType) -> DfExpr {
+    let v = datafusion::functions::core::expr_fn::get_field(agg, Percentiles::field_name(i));
+    match ty {
+        ScalarType::DateTime | ScalarType::Timespan => {
+            datafusion::logical_expr::cast(v, table_schemas::arrow_type(ty))
+        }
+        _ => v,
     }
 }
 

@@ -7,8 +7,10 @@
 //! plan shows what it does and DataFusion can compare two instances.
 
 mod json;
+mod percentile;
 mod session;
 
+pub(crate) use percentile::{Percentiles, ValueKind};
 pub(crate) use session::RowWindowSession;
 
 use arrow::array::{
