@@ -29,7 +29,7 @@ fn arg_f64(args: &[Json], i: usize) -> Option<f64> {
     arg(args, i).and_then(Json::as_f64)
 }
 
-fn arg_str<'a>(args: &'a [Json], i: usize) -> Option<&'a str> {
+fn arg_str(args: &[Json], i: usize) -> Option<&str> {
     arg(args, i).and_then(Json::as_str)
 }
 
@@ -118,7 +118,7 @@ fn seasonal(y: &[Option<f64>], train: usize, period: usize) -> Vec<f64> {
 fn period_of(y: &[Option<f64>], train: usize, given: Option<f64>, threshold: f64) -> usize {
     match given {
         Some(p) if p >= 1.0 => p as usize,
-        Some(p) if p == 0.0 => 0,
+        Some(0.0) => 0,
         _ => detect_period(&y[..train], threshold),
     }
 }

@@ -415,7 +415,9 @@ impl Binder<'_> {
                         } else {
                             v
                         };
-                    Binding::Scalar(v)
+                    // A constant argument stays a constant inside the body (`percentiles(x,
+                    // p)` needs one).
+                    Binding::Scalar(self.fold(v))
                 }
                 (_, None) => match &p.default {
                     Some(d) => Binding::Scalar(self.bind_scalar_no_input(d)?),

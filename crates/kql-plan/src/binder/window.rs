@@ -257,10 +257,32 @@ impl Binder<'_> {
         expr: DfExpr,
         span: Span,
     ) -> BResult<(Tab, DfExpr)> {
-        let windows = datafusion::logical_expr::utils::find_window_exprs(std::iter::once(&expr));
-        if windows.is_empty() {
-            return Ok((tab, expr));
+        // A window function may take another as an argument (`row_window_session(t, 1h, 5m,
+        // ID != prev(ID))`); DataFusion cannot nest them, so the innermost ones are computed
+        // first, in a window node of their own, and read as columns by the outer ones.
+        let (mut tab, mut expr) = (tab, expr);
+        loop {
+            let windows: Vec<DfExpr> =
+                datafusion::logical_expr::utils::find_window_exprs(std::iter::once(&expr))
+                    .into_iter()
+                    .flat_map(|w| innermost_windows(&w))
+                    .collect();
+            if windows.is_empty() {
+                return Ok((tab, expr));
+            }
+            (tab, expr) = self.materialize_window_set(tab, expr, windows, span)?;
         }
+    }
+
+    /// Computes `windows` (none nesting another) in one window node and rewrites `expr` to
+    /// read them.
+    fn materialize_window_set(
+        &mut self,
+        tab: Tab,
+        expr: DfExpr,
+        windows: Vec<DfExpr>,
+        span: Span,
+    ) -> BResult<(Tab, DfExpr)> {
         // Rows serialized without sort keys (`serialize` alone) are ordered by their
         // position: a first window node numbers them, the functions then order by it
         // (DataFusion's offset functions need an ORDER BY).
@@ -305,4 +327,23 @@ impl Binder<'_> {
         let _: &[Col] = &tab.cols;
         Ok((Tab { plan, ..tab }, rewritten))
     }
+}
+
+/// The window functions in `w` (itself one) that have no window function in their
+/// arguments; `w` itself when it nests none.
+fn innermost_windows(w: &DfExpr) -> Vec<DfExpr> {
+    let DfExpr::WindowFunction(f) = w else {
+        return vec![];
+    };
+    let inner = datafusion::logical_expr::utils::find_window_exprs(f.params.args.iter());
+    if inner.is_empty() {
+        return vec![w.clone()];
+    }
+    let mut out: Vec<DfExpr> = Vec::new();
+    for i in inner.iter().flat_map(innermost_windows) {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
 }
