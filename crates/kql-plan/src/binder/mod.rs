@@ -13,6 +13,7 @@ mod names;
 mod nested;
 mod ops;
 mod parse;
+mod parse_kv;
 mod project;
 mod series;
 mod sources;

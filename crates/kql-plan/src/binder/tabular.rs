@@ -164,6 +164,7 @@ impl Binder<'_> {
             OperatorKind::Invoke(call) => self.bind_invoke(input, call),
             OperatorKind::MvExpand(mv) => self.bind_mv_expand(input, mv, span),
             OperatorKind::Parse(p) => self.bind_parse(input, p, span),
+            OperatorKind::ParseKv(p) => self.bind_parse_kv(input, p, span),
             OperatorKind::MakeSeries(ms) => self.bind_make_series(input, ms, span),
             OperatorKind::Evaluate { call, .. } => self.bind_evaluate(input, call, span),
             OperatorKind::MvApply(ma) => self.bind_mv_apply(input, ma, span),

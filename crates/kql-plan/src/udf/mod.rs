@@ -7,9 +7,11 @@
 //! plan shows what it does and DataFusion can compare two instances.
 
 mod json;
+mod kv;
 mod percentile;
 mod session;
 
+pub(crate) use kv::KvSpec;
 pub(crate) use percentile::{Percentiles, ValueKind};
 pub(crate) use session::RowWindowSession;
 
@@ -64,6 +66,8 @@ pub(crate) enum OpKind {
     /// `dynamic` bag → `List<string>` of `slot \t type` for its non-null slots
     /// (`bag_unpack` discovery).
     BagKeyTypes,
+    /// `string` → `dynamic` bag of the requested key/value pairs (`parse-kv`).
+    ParseKv(KvSpec),
 }
 
 /// A UDF instance for one [`OpKind`].
@@ -93,6 +97,10 @@ pub(crate) fn call(kind: OpKind, args: Vec<Expr>) -> std::result::Result<Expr, S
         OpKind::RegexGroup { pattern, .. } | OpKind::RegexMatches { pattern } => {
             Some(regex::Regex::new(pattern).map_err(|e| e.to_string())?)
         }
+        OpKind::ParseKv(KvSpec {
+            regex: Some(pattern),
+            ..
+        }) => Some(regex::Regex::new(pattern).map_err(|e| e.to_string())?),
         _ => None,
     };
     let name = match &kind {
@@ -106,6 +114,7 @@ pub(crate) fn call(kind: OpKind, args: Vec<Expr>) -> std::result::Result<Expr, S
         OpKind::SeriesFill { default } => format!("kql_series_fill[default={default}]"),
         OpKind::SeriesAxis { .. } => "kql_series_axis".to_string(),
         OpKind::BagKeyTypes => "kql_bag_key_types".to_string(),
+        OpKind::ParseKv(spec) => format!("kql_parse_kv[{}]", spec.keys.join(",")),
         OpKind::HasAnyDynamic { all, cs } => format!(
             "kql_{}{}",
             if *all { "has_all" } else { "has_any" },
@@ -136,7 +145,8 @@ impl ScalarUDFImpl for OpUdf {
             | OpKind::BagMergeList
             | OpKind::RegexGroup { .. }
             | OpKind::SeriesFill { .. }
-            | OpKind::SeriesAxis { .. } => DataType::Utf8,
+            | OpKind::SeriesAxis { .. }
+            | OpKind::ParseKv(_) => DataType::Utf8,
             OpKind::MvItems { .. } | OpKind::BagKeyTypes => {
                 DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
             }
@@ -168,6 +178,19 @@ impl ScalarUDFImpl for OpUdf {
             } => mv_items(&first, *bag_as_array, *limit)?,
             OpKind::MvIndex { limit } => mv_index(&first, *limit)?,
             OpKind::BagKeyTypes => json::bag_key_types(&first)?,
+            OpKind::ParseKv(spec) => {
+                let strings = utf8(&first)?;
+                let mut b = StringBuilder::with_capacity(n, n * 16);
+                for i in 0..n {
+                    let s = if strings.is_null(i) {
+                        ""
+                    } else {
+                        strings.value(i)
+                    };
+                    b.append_value(spec.extract(s, self.regex.as_ref()).to_string());
+                }
+                Arc::new(b.finish())
+            }
             OpKind::DynCast(t) => json::dyn_cast(&first, *t)?,
             OpKind::RegexGroup { group, .. } => {
                 let re = self.regex()?;
