@@ -36,10 +36,11 @@ impl Binder<'_> {
         match call.name.name.as_str() {
             "bag_unpack" => self.bind_bag_unpack(input, call, span),
             "pivot" => self.bind_pivot(input, call, span),
-            "ipv4_lookup" => self.bind_ipv4_lookup(input, call, span),
+            "ipv4_lookup" => self.bind_ip_lookup(input, call, span, false),
+            "ipv6_lookup" => self.bind_ip_lookup(input, call, span, true),
             other => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
-                format!("the `{other}` plugin is not supported yet (kqlhunt runs `bag_unpack`, `pivot` and `ipv4_lookup`)"),
+                format!("the `{other}` plugin is not supported yet (kqlhunt runs `bag_unpack`, `pivot`, `ipv4_lookup` and `ipv6_lookup`)"),
                 call.name.span,
             ))),
         }
@@ -358,14 +359,19 @@ impl Binder<'_> {
     /// `ipv4_lookup(LookupTable, SourceIP, LookupRange [, ExtraKey...] [, return_unmatched])`
     /// (ipv4-lookup-plugin.md): each row joined with the lookup rows whose IPv4 range
     /// (address or CIDR) holds its address, and whose extra keys are equal; unmatched rows
-    /// are dropped unless `return_unmatched` is true.
-    fn bind_ipv4_lookup(&mut self, input: Tab, call: &Call, span: Span) -> BResult<Tab> {
+    /// are dropped unless `return_unmatched` is true. `ipv6_lookup` likewise with IPv6
+    /// ranges (IPv4 addresses match as IPv4-mapped IPv6); its documented output puts the
+    /// lookup columns first (ipv6-lookup-plugin.md).
+    fn bind_ip_lookup(&mut self, input: Tab, call: &Call, span: Span, v6: bool) -> BResult<Tab> {
+        let plugin = if v6 { "ipv6_lookup" } else { "ipv4_lookup" };
         use datafusion::common::{JoinType, NullEquality};
         use kql_syntax::ExprKind;
         if call.args.len() < 3 {
             return Err(self.error(Diagnostic::error(
                 E_ARG_COUNT,
-                "`ipv4_lookup` needs the lookup table, the address column and the range column",
+                format!(
+                    "`{plugin}` needs the lookup table, the address column and the range column"
+                ),
                 call.span,
             )));
         }
@@ -386,7 +392,7 @@ impl Binder<'_> {
                 ExprKind::Name(id) => Ok(id.name.clone()),
                 _ => Err(b.error(Diagnostic::error(
                     E_BAD_OPTION,
-                    format!("`ipv4_lookup`: the {what} must be a column name"),
+                    format!("`{plugin}`: the {what} must be a column name"),
                     e.span,
                 ))),
             }
@@ -405,7 +411,11 @@ impl Binder<'_> {
         let l = |n: &str| DfExpr::Column(Column::new(Some("__kql_left"), n));
         let r = |n: &str| DfExpr::Column(Column::new(Some("__kql_right"), n));
         let in_range = self.call_registry(
-            "ipv4_is_in_range",
+            if v6 {
+                "ipv6_is_in_range"
+            } else {
+                "ipv4_is_in_range"
+            },
             vec![
                 crate::bound::Scalar::new(l(&src_col.name), src_col.ty),
                 crate::bound::Scalar::new(r(&range_col.name), range_col.ty),
@@ -439,6 +449,7 @@ impl Binder<'_> {
             taken.push(c.name.clone());
             cols.push(c.clone());
         }
+        let input_count = exprs.len();
         for c in &lookup.cols {
             let name = super::names::unique_name(&c.name, &taken);
             let e = if unmatched && c.ty == ScalarType::String {
@@ -452,6 +463,10 @@ impl Binder<'_> {
             exprs.push(e.alias(&name));
             taken.push(name.clone());
             cols.push(Col { name, ty: c.ty });
+        }
+        if v6 {
+            exprs.rotate_left(input_count);
+            cols.rotate_left(input_count);
         }
         let plan = LogicalPlanBuilder::from(input.plan)
             .alias("__kql_left")
@@ -468,7 +483,7 @@ impl Binder<'_> {
             .and_then(|b| b.build())
             .map_err(|e| self.plan_error(e, span))?;
         let tab = Tab::new(plan, cols);
-        self.trace("evaluate ipv4_lookup", &tab);
+        self.trace(plugin, &tab);
         Ok(tab)
     }
 
