@@ -32,6 +32,7 @@ pub(crate) const OPERATORS: &[&str] = &[
     "project",
     "project-away",
     "project-keep",
+    "project-by-names",
     "project-rename",
     "project-reorder",
     "project-smart",
@@ -61,7 +62,6 @@ pub(crate) const UNSUPPORTED_OPERATORS: &[&str] = &[
     "graph-to-table",
     "macro-expand",
     "make-graph",
-    "project-by-names",
     "top-hitters",
 ];
 

@@ -247,7 +247,7 @@ impl ClearSpans for OperatorKind {
                 key.clear_spans();
             }
             TopNested(l) => l.clear_spans(),
-            Distinct(e) => e.clear_spans(),
+            Distinct(e) | ProjectByNames(e) => e.clear_spans(),
             Count | GetSchema => {}
             Join(j) | Lookup(j) => j.clear_spans(),
             Union { params, tables } => {

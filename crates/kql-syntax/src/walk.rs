@@ -136,7 +136,7 @@ fn operator_children(op: &Operator, f: &mut dyn FnMut(&Expr)) {
                 f(&l.by.expr);
             }
         }
-        Distinct(es) => es.iter().for_each(&mut *f),
+        Distinct(es) | ProjectByNames(es) => es.iter().for_each(&mut *f),
         Join(j) | Lookup(j) => {
             params_children(&j.params, f);
             f(&j.right);

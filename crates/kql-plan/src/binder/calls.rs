@@ -37,6 +37,7 @@ impl Binder<'_> {
                 });
             }
             "pack_all" => return self.bind_pack_all(call, input),
+            "column_names_of" => return self.bind_column_names_of(call),
             "materialize" | "table" | "view" => {
                 return Err(self.error(Diagnostic::error(
                     E_KIND,
@@ -88,6 +89,28 @@ impl Binder<'_> {
             spans.push(a.value.span);
         }
         self.apply_registry(f, args, &spans, call.span)
+    }
+
+    /// `column_names_of(T)` (column-names-of-function.md): the column names of a tabular
+    /// expression, as a constant `dynamic` array.
+    fn bind_column_names_of(&mut self, call: &Call) -> BResult<Scalar> {
+        let [arg] = call.args.as_slice() else {
+            return Err(self.error(Diagnostic::error(
+                E_ARG_COUNT,
+                "`column_names_of` expects one tabular argument",
+                call.span,
+            )));
+        };
+        let tab = self.bind_tabular(&arg.value)?;
+        let names: Vec<serde_json::Value> = tab
+            .cols
+            .iter()
+            .map(|c| serde_json::Value::String(c.name.clone()))
+            .collect();
+        Ok(Scalar::constant(
+            ScalarValue::Utf8(Some(serde_json::Value::Array(names).to_string())),
+            ScalarType::Dynamic,
+        ))
     }
 
     fn unknown_function(&mut self, call: &Call) -> super::Reported {

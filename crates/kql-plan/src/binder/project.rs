@@ -5,11 +5,11 @@
 //! Unnamed computed columns are called `Column1`, `Column2`, ... (the first free number).
 
 use super::names::{column, default_name, unique_name};
-use super::{BResult, Binder, E_DUPLICATE_COLUMN, E_UNKNOWN_COLUMN, E_UNSUPPORTED};
+use super::{BResult, Binder, E_DUPLICATE_COLUMN, E_NOT_CONSTANT, E_UNKNOWN_COLUMN, E_UNSUPPORTED};
 use crate::bound::{Col, Scalar, Tab};
 use datafusion::logical_expr::{Expr as DfExpr, LogicalPlanBuilder};
 use kql_diagnostics::{Diagnostic, Span, suggest};
-use kql_syntax::{ColumnAssign, ColumnPattern, ExprKind, Rename, ReorderColumn};
+use kql_syntax::{ColumnAssign, ColumnPattern, ExprKind, Rename, ReorderColumn, ScalarType};
 
 impl Binder<'_> {
     pub fn bind_extend(&mut self, input: Tab, cols: &[ColumnAssign], span: Span) -> BResult<Tab> {
@@ -233,6 +233,62 @@ impl Binder<'_> {
             .collect();
         let tab = self.select(input, keep, span)?;
         self.trace("project-keep", &tab);
+        Ok(tab)
+    }
+
+    /// `project-by-names` (project-by-names-operator.md): each specifier is a constant
+    /// name, name pattern, or dynamic array of them (`column_names_of(T)` gives one); the
+    /// matching columns in the order specified, each once; names matching nothing are
+    /// ignored.
+    pub fn bind_project_by_names(
+        &mut self,
+        input: Tab,
+        specs: &[kql_syntax::Expr],
+        span: Span,
+    ) -> BResult<Tab> {
+        let mut patterns: Vec<String> = Vec::new();
+        for e in specs {
+            let v = self.bind_scalar(e, Some(&input))?;
+            let v = self.fold(v);
+            let text = match (&v.constant, v.ty) {
+                (Some(datafusion::scalar::ScalarValue::Utf8(Some(t))), ScalarType::String) => {
+                    patterns.push(t.clone());
+                    continue;
+                }
+                (Some(datafusion::scalar::ScalarValue::Utf8(Some(t))), ScalarType::Dynamic) => t,
+                _ => {
+                    return Err(self.error(Diagnostic::error(
+                        E_NOT_CONSTANT,
+                        "`project-by-names` takes constant column names, name patterns or dynamic arrays of them",
+                        e.span,
+                    )));
+                }
+            };
+            match serde_json::from_str::<Vec<serde_json::Value>>(text) {
+                Ok(items) => patterns.extend(
+                    items
+                        .into_iter()
+                        .filter_map(|i| i.as_str().map(String::from)),
+                ),
+                Err(_) => {
+                    return Err(self.error(Diagnostic::error(
+                        E_NOT_CONSTANT,
+                        "`project-by-names` needs a dynamic array of column names here",
+                        e.span,
+                    )));
+                }
+            }
+        }
+        let mut keep: Vec<Col> = Vec::new();
+        for pat in &patterns {
+            for c in &input.cols {
+                if glob_match(pat, &c.name) && !keep.iter().any(|k| k.name == c.name) {
+                    keep.push(c.clone());
+                }
+            }
+        }
+        let tab = self.select(input, keep, span)?;
+        self.trace("project-by-names", &tab);
         Ok(tab)
     }
 

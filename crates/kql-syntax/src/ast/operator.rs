@@ -26,6 +26,9 @@ pub enum OperatorKind {
     ProjectAway(Vec<ColumnPattern>),
     /// `project-keep Col, Prefix*, ...`.
     ProjectKeep(Vec<ColumnPattern>),
+    /// `project-by-names "Col", dynamic(["A", "B*"]), column_names_of(T), ...`: constant
+    /// names, name patterns and arrays of them.
+    ProjectByNames(Vec<Expr>),
     /// `project-rename New = Old, ...`.
     ProjectRename(Vec<Rename>),
     /// `project-reorder Col [asc|desc|granny-asc|granny-desc], ...`.

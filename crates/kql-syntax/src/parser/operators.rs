@@ -54,6 +54,9 @@ impl Parser<'_> {
             "project-keep" => self
                 .comma_list(|p| p.column_pattern())
                 .map(OperatorKind::ProjectKeep),
+            "project-by-names" => self
+                .comma_list(|p| p.expr())
+                .map(OperatorKind::ProjectByNames),
             "project-rename" => self
                 .comma_list(|p| p.rename())
                 .map(OperatorKind::ProjectRename),

@@ -94,6 +94,10 @@ impl Printer {
                 self.w("take ");
                 self.expr(e, 1);
             }
+            ProjectByNames(es) => {
+                self.w("project-by-names ");
+                self.list(es, |p, e| p.expr(e, 1));
+            }
             Distinct(es) => {
                 self.w("distinct ");
                 self.list(es, |p, e| p.expr(e, 1));
