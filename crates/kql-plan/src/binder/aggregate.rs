@@ -51,6 +51,17 @@ pub(crate) const AGGREGATE_NAMES: &[&str] = &[
     "stdevp",
     "variance",
     "variancep",
+    "stdevif",
+    "stdevpif",
+    "varianceif",
+    "variancepif",
+    "covariance",
+    "covariancep",
+    "covarianceif",
+    "covariancepif",
+    "binary_all_and",
+    "binary_all_or",
+    "binary_all_xor",
     "percentile",
     "percentiles",
     "percentilew",
@@ -330,16 +341,65 @@ impl Binder<'_> {
                     args[0].ty,
                 )
             }
-            "stdev" | "stdevp" | "variance" | "variancep" => {
-                let args = self.agg_args(call, input, 1, 1)?;
+            "stdev" | "stdevp" | "variance" | "variancep" | "stdevif" | "stdevpif"
+            | "varianceif" | "variancepif" => {
+                let conditional = name.ends_with("if");
+                let n = if conditional { 2 } else { 1 };
+                let args = self.agg_args(call, input, n, n)?;
+                if !super::ops::is_number(args[0].ty) {
+                    return Err(self.agg_type(call, 0, "a number", args[0].ty));
+                }
                 let x = cast_f64(args[0].expr.clone(), args[0].ty);
-                let e = match name {
+                let e = match name.trim_end_matches("if") {
                     "stdev" => agg::stddev(x),
                     "stdevp" => agg::stddev_pop(x),
                     "variance" => agg::var_sample(x),
                     _ => agg::var_pop(x),
                 };
+                let e = if conditional {
+                    filtered(e, self.agg_predicate(&args[1], call, 1)?)
+                } else {
+                    e
+                };
+                // 0 without values, or with one value for the sample forms
+                // (summarize-operator.md, "Aggregates default values").
+                (zero_if_null(e), ScalarType::Real)
+            }
+            "covariance" | "covariancep" | "covarianceif" | "covariancepif" => {
+                let conditional = name.ends_with("if");
+                let n = if conditional { 3 } else { 2 };
+                let args = self.agg_args(call, input, n, n)?;
+                for (i, a) in args.iter().take(2).enumerate() {
+                    if !super::ops::is_number(a.ty) {
+                        return Err(self.agg_type(call, i, "a number", a.ty));
+                    }
+                }
+                let x = cast_f64(args[0].expr.clone(), args[0].ty);
+                let y = cast_f64(args[1].expr.clone(), args[1].ty);
+                let e = if name.starts_with("covariancep") {
+                    agg::covar_pop(x, y)
+                } else {
+                    agg::covar_samp(x, y)
+                };
+                let e = if conditional {
+                    filtered(e, self.agg_predicate(&args[2], call, 2)?)
+                } else {
+                    e
+                };
                 (e, ScalarType::Real)
+            }
+            "binary_all_and" | "binary_all_or" | "binary_all_xor" => {
+                let args = self.agg_args(call, input, 1, 1)?;
+                if !matches!(args[0].ty, ScalarType::Int | ScalarType::Long) {
+                    return Err(self.agg_type(call, 0, "an integer", args[0].ty));
+                }
+                let x = args[0].expr.clone();
+                let e = match name {
+                    "binary_all_and" => agg::bit_and(x),
+                    "binary_all_or" => agg::bit_or(x),
+                    _ => agg::bit_xor(x),
+                };
+                (e, args[0].ty)
             }
             "percentile" => {
                 let args = self.agg_args(call, input, 2, 2)?;
@@ -694,6 +754,10 @@ impl Binder<'_> {
         ));
         Ok((udaf.call(args), ty))
     }
+}
+
+fn zero_if_null(e: DfExpr) -> DfExpr {
+    datafusion::functions::expr_fn::coalesce(vec![e, lit(0.0f64)])
 }
 
 fn filtered(e: DfExpr, p: DfExpr) -> DfExpr {
