@@ -27,16 +27,26 @@ impl Binder<'_> {
         };
         let regex = self.parse_regex(p)?;
         let regex = kql_functions::translate_re2(&regex).into_owned();
-        if let Err(e) = regex::Regex::new(&regex) {
-            return Err(self.error(
-                Diagnostic::error(
-                    E_BAD_LITERAL,
-                    "the parse pattern is not a valid regular expression",
-                    span,
-                )
-                .with_note(e.to_string()),
-            ));
-        }
+        let compiled = match regex::Regex::new(&regex) {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(self.error(
+                    Diagnostic::error(
+                        E_BAD_LITERAL,
+                        "the parse pattern is not a valid regular expression",
+                        span,
+                    )
+                    .with_note(e.to_string()),
+                ));
+            }
+        };
+        let group_of = |i: usize| {
+            let name = column_group(i);
+            compiled
+                .capture_names()
+                .position(|n| n == Some(name.as_str()))
+                .unwrap_or(i + 1)
+        };
         let columns: Vec<(String, ScalarType)> = p
             .pattern
             .iter()
@@ -64,7 +74,7 @@ impl Binder<'_> {
             let raw = self.op_udf(
                 OpKind::RegexGroup {
                     pattern: regex.clone(),
-                    group: i + 1,
+                    group: group_of(i),
                 },
                 vec![source.expr.clone()],
                 span,
@@ -112,6 +122,18 @@ impl Binder<'_> {
                 }
             }
         }
+        // `parse-where` also drops rows whose typed columns do not convert
+        // (parse-where-operator.md: `releaseTime=invalid_datetime` filters its row out).
+        if p.where_ {
+            let converted: Option<DfExpr> = typed
+                .iter()
+                .filter(|(_, v)| !matches!(v.ty, ScalarType::String | ScalarType::Dynamic))
+                .map(|(_, v)| v.expr.clone().is_not_null())
+                .reduce(|a, b| a.and(b));
+            if let Some(ok) = converted {
+                tab = self.filter(tab, ok, span)?;
+            }
+        }
         for (name, v) in typed {
             tab = self.with_column(tab, &name, v, span)?;
         }
@@ -132,6 +154,7 @@ impl Binder<'_> {
     fn parse_regex(&mut self, p: &Parse) -> BResult<String> {
         let regex_kind = p.kind == ParseKind::Regex;
         let mut re = String::new();
+        let mut columns = 0;
         if let Some(flags) = &p.flags {
             if !flags.chars().all(|c| c.is_ascii_alphabetic()) {
                 return Err(self.error(Diagnostic::error(
@@ -156,16 +179,25 @@ impl Binder<'_> {
                     }
                 }
                 ParsePart::Column { ty, .. } => {
-                    re.push_str(match ty.unwrap_or(ScalarType::String) {
-                        // `relaxed` lets typed columns match anything; they convert or become null.
-                        _ if p.kind == ParseKind::Relaxed => "(.*?)",
-                        ScalarType::Int | ScalarType::Long => r"(-?\d+)",
+                    // Named groups, so groups the pattern text itself opens (`kind=regex`)
+                    // do not shift the columns' group numbers.
+                    let typed = match ty.unwrap_or(ScalarType::String) {
+                        ScalarType::Int | ScalarType::Long => Some(r"-?\d+"),
                         ScalarType::Real | ScalarType::Decimal => {
-                            r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+                            Some(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
                         }
-                        ScalarType::String if regex_kind => "(.*)",
-                        _ => "(.*?)",
-                    })
+                        _ => None,
+                    };
+                    let body = match typed {
+                        // `relaxed`: a typed column takes its type's text if it can, else
+                        // any text, which then fails to convert and becomes null.
+                        Some(t) if p.kind == ParseKind::Relaxed => format!("{t}|.*?"),
+                        Some(t) => t.to_string(),
+                        None if regex_kind => ".*".to_string(),
+                        None => ".*?".to_string(),
+                    };
+                    re.push_str(&format!("(?P<{}>{body})", column_group(columns)));
+                    columns += 1;
                 }
             }
         }
@@ -174,4 +206,9 @@ impl Binder<'_> {
         }
         Ok(re)
     }
+}
+
+/// The name of the regex group capturing column `i`.
+fn column_group(i: usize) -> String {
+    format!("kqlhunt_col{i}")
 }
