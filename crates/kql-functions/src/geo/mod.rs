@@ -1,13 +1,27 @@
-//! Geospatial functions that need no cell index: `geo_distance_2points`,
-//! `geo_point_in_circle`, `geo_azimuth`, `geo_angle` ([`sphere`]), and the geohash
-//! functions `geo_point_to_geohash`, `geo_geohash_to_central_point`,
-//! `geo_geohash_to_polygon`, `geo_geohash_neighbors` ([`geohash`]).
+//! Geospatial functions: point measures (`geo_distance_2points`, `geo_point_in_circle`,
+//! `geo_azimuth`, `geo_angle`: [`sphere`]), the three cell grids (geohash: [`geohash`]; H3:
+//! [`h3`]; S2: [`s2`], [`cells`]), GeoJSON lines and polygons ([`geojson`] reads and writes
+//! them; [`line`], [`polygon`], [`overlay`] and [`buffer`] compute; [`shapes`] registers
+//! them) and `geo_from_wkt` ([`wkt`]).
 //!
-//! Invalid coordinates give null (`""` for a geohash). The H3 and S2 cell functions and the
-//! polygon and line operations are not implemented.
+//! Shapes live on a sphere with geodesic edges, as in Kusto; [`vector`] holds the
+//! unit-vector geometry they share. Invalid input gives null (`""` for functions returning
+//! a cell token), as every page says.
 
+pub mod buffer;
+pub mod cells;
 pub mod geohash;
+pub mod geojson;
+pub mod h3;
+mod kernel;
+pub mod line;
+pub mod overlay;
+pub mod polygon;
+pub mod s2;
+pub mod shapes;
 pub mod sphere;
+pub mod vector;
+pub mod wkt;
 
 use crate::registry::{
     Arg, ArgError, CheckResult, Function, FunctionKind, arg_type, cast_to, expect_count, is_numeric,
@@ -198,8 +212,8 @@ fn check_distance(args: &[Arg]) -> CheckResult {
     check_numbers(args.get(..4).unwrap_or(args), 4, 4, "4", ScalarType::Real)
 }
 
-/// The geospatial functions.
-pub(crate) static FUNCTIONS: &[Function] = &[
+/// The point and geohash functions.
+const BASE: [Function; 8] = [
     Function {
         name: "geo_distance_2points",
         aliases: &[],
@@ -258,6 +272,53 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     from_geohash!("geo_geohash_neighbors", |h| geohash::neighbors(h)
         .map(Json::from)),
 ];
+
+const WKT: [Function; 1] = [kernel::geo_fn!(
+    "geo_from_wkt",
+    [Str],
+    1,
+    Dynamic,
+    |r: &kernel::Rows| { kernel::dynamics(r, |r, i| wkt::from_wkt(r.text(0, i))) }
+)];
+
+const PARTS: [&[Function]; 7] = [
+    &BASE,
+    &WKT,
+    &h3::FUNCTIONS,
+    &cells::FUNCTIONS,
+    &shapes::FUNCTIONS,
+    &buffer::FUNCTIONS,
+    &[],
+];
+
+const COUNT: usize = {
+    let mut n = 0;
+    let mut k = 0;
+    while k < PARTS.len() {
+        n += PARTS[k].len();
+        k += 1;
+    }
+    n
+};
+
+/// The tables of the submodules as one, at compile time.
+const ALL: [Function; COUNT] = {
+    let mut out = [BASE[0]; COUNT];
+    let (mut n, mut k) = (0, 0);
+    while k < PARTS.len() {
+        let mut i = 0;
+        while i < PARTS[k].len() {
+            out[n] = PARTS[k][i];
+            n += 1;
+            i += 1;
+        }
+        k += 1;
+    }
+    out
+};
+
+/// The geospatial functions.
+pub(crate) static FUNCTIONS: &[Function] = &ALL;
 
 #[cfg(test)]
 mod tests {
