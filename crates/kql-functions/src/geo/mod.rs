@@ -321,6 +321,9 @@ const ALL: [Function; COUNT] = {
 pub(crate) static FUNCTIONS: &[Function] = &ALL;
 
 #[cfg(test)]
+mod registry_tests;
+
+#[cfg(test)]
 mod tests {
     use crate::test_util::{TArg, call};
     use arrow::array::{Array, AsArray, Float64Array};
