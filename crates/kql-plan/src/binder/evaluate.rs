@@ -38,9 +38,11 @@ impl Binder<'_> {
             "pivot" => self.bind_pivot(input, call, span),
             "ipv4_lookup" => self.bind_ip_lookup(input, call, span, false),
             "ipv6_lookup" => self.bind_ip_lookup(input, call, span, true),
+            "geo_polygon_lookup" => self.bind_geo_lookup(input, call, span, false),
+            "geo_line_lookup" => self.bind_geo_lookup(input, call, span, true),
             other => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
-                format!("the `{other}` plugin is not supported yet (kqlhunt runs `bag_unpack`, `pivot`, `ipv4_lookup` and `ipv6_lookup`)"),
+                format!("the `{other}` plugin is not supported yet (kqlhunt runs `bag_unpack`, `pivot` and the lookup plugins)"),
                 call.name.span,
             ))),
         }
@@ -353,137 +355,6 @@ impl Binder<'_> {
             }
         }
         self.trace("evaluate pivot", &tab);
-        Ok(tab)
-    }
-
-    /// `ipv4_lookup(LookupTable, SourceIP, LookupRange [, ExtraKey...] [, return_unmatched])`
-    /// (ipv4-lookup-plugin.md): each row joined with the lookup rows whose IPv4 range
-    /// (address or CIDR) holds its address, and whose extra keys are equal; unmatched rows
-    /// are dropped unless `return_unmatched` is true. `ipv6_lookup` likewise with IPv6
-    /// ranges (IPv4 addresses match as IPv4-mapped IPv6); its documented output puts the
-    /// lookup columns first (ipv6-lookup-plugin.md).
-    fn bind_ip_lookup(&mut self, input: Tab, call: &Call, span: Span, v6: bool) -> BResult<Tab> {
-        let plugin = if v6 { "ipv6_lookup" } else { "ipv4_lookup" };
-        use datafusion::common::{JoinType, NullEquality};
-        use kql_syntax::ExprKind;
-        if call.args.len() < 3 {
-            return Err(self.error(Diagnostic::error(
-                E_ARG_COUNT,
-                format!(
-                    "`{plugin}` needs the lookup table, the address column and the range column"
-                ),
-                call.span,
-            )));
-        }
-        let lookup = self.bind_tabular(&call.args[0].value)?;
-        let mut rest: Vec<&kql_syntax::Expr> = call.args[1..].iter().map(|a| &a.value).collect();
-        let mut unmatched = false;
-        if let Some(last) = rest.last()
-            && let ExprKind::Literal(kql_syntax::Literal {
-                kind: kql_syntax::LiteralKind::Bool(b),
-                ..
-            }) = &last.kind
-        {
-            unmatched = *b;
-            rest.pop();
-        }
-        let name_of = |b: &mut Self, e: &kql_syntax::Expr, what: &str| -> BResult<String> {
-            match &e.kind {
-                ExprKind::Name(id) => Ok(id.name.clone()),
-                _ => Err(b.error(Diagnostic::error(
-                    E_BAD_OPTION,
-                    format!("`{plugin}`: the {what} must be a column name"),
-                    e.span,
-                ))),
-            }
-        };
-        let src = name_of(self, rest[0], "address column")?;
-        let range = name_of(self, rest[1], "range column")?;
-        let src_col = self
-            .resolve_column(&input, &kql_syntax::Ident::new(src.clone(), rest[0].span))?
-            .clone();
-        let range_col = self
-            .resolve_column(
-                &lookup,
-                &kql_syntax::Ident::new(range.clone(), rest[1].span),
-            )?
-            .clone();
-        let l = |n: &str| DfExpr::Column(Column::new(Some("__kql_left"), n));
-        let r = |n: &str| DfExpr::Column(Column::new(Some("__kql_right"), n));
-        let in_range = self.call_registry(
-            if v6 {
-                "ipv6_is_in_range"
-            } else {
-                "ipv4_is_in_range"
-            },
-            vec![
-                crate::bound::Scalar::new(l(&src_col.name), src_col.ty),
-                crate::bound::Scalar::new(r(&range_col.name), range_col.ty),
-            ],
-            span,
-        )?;
-        let mut cond = datafusion::functions::expr_fn::coalesce(vec![
-            in_range.expr,
-            datafusion::logical_expr::lit(false),
-        ]);
-        for extra in &rest[2..] {
-            let k = name_of(self, extra, "extra key")?;
-            self.resolve_column(&input, &kql_syntax::Ident::new(k.clone(), extra.span))?;
-            self.resolve_column(&lookup, &kql_syntax::Ident::new(k.clone(), extra.span))?;
-            cond = cond.and(l(&k).eq(r(&k)));
-        }
-        let right = LogicalPlanBuilder::from(lookup.plan.clone())
-            .alias("__kql_right")
-            .and_then(|b| b.build())
-            .map_err(|e| self.plan_error(e, span))?;
-        let join_type = if unmatched {
-            JoinType::Left
-        } else {
-            JoinType::Inner
-        };
-        let mut exprs = Vec::new();
-        let mut cols = Vec::new();
-        let mut taken: Vec<String> = Vec::new();
-        for c in &input.cols {
-            exprs.push(l(&c.name).alias(&c.name));
-            taken.push(c.name.clone());
-            cols.push(c.clone());
-        }
-        let input_count = exprs.len();
-        for c in &lookup.cols {
-            let name = super::names::unique_name(&c.name, &taken);
-            let e = if unmatched && c.ty == ScalarType::String {
-                datafusion::functions::expr_fn::coalesce(vec![
-                    r(&c.name),
-                    datafusion::logical_expr::lit(""),
-                ])
-            } else {
-                r(&c.name)
-            };
-            exprs.push(e.alias(&name));
-            taken.push(name.clone());
-            cols.push(Col { name, ty: c.ty });
-        }
-        if v6 {
-            exprs.rotate_left(input_count);
-            cols.rotate_left(input_count);
-        }
-        let plan = LogicalPlanBuilder::from(input.plan)
-            .alias("__kql_left")
-            .and_then(|b| {
-                b.join_detailed(
-                    right,
-                    join_type,
-                    (Vec::<Column>::new(), Vec::<Column>::new()),
-                    Some(cond),
-                    NullEquality::NullEqualsNothing,
-                )
-            })
-            .and_then(|b| b.project(exprs))
-            .and_then(|b| b.build())
-            .map_err(|e| self.plan_error(e, span))?;
-        let tab = Tab::new(plan, cols);
-        self.trace(plugin, &tab);
         Ok(tab)
     }
 

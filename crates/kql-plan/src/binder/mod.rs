@@ -7,6 +7,7 @@ mod codes;
 mod evaluate;
 mod expr;
 mod join;
+mod lookup_plugins;
 mod mv;
 mod mv_apply;
 mod names;
