@@ -6,6 +6,12 @@
 //! decimals; datetimes appear as `2020-02-02 20:02:20.0000000` or ISO with `Z`; booleans as
 //! `1`/`0` or `true`/`false`; dynamic values as JSON with any spacing, sometimes in
 //! backticks; empty strings and nulls both as blank cells or the text `null`.
+//!
+//! Markdown itself also changes what a cell shows, so these are undone before comparing:
+//! `<br>` is a line break, `\_` an escaped `_`, `<https://...>` an autolink, and a table
+//! cell cannot show leading, trailing or repeated white space (so text is compared with
+//! white space runs collapsed). Dynamic values may be printed as KQL literals (single-quoted
+//! strings) or with their strings unquoted (`[yes, no]`).
 
 use kql_engine::format::Cell;
 
@@ -28,10 +34,13 @@ pub fn cell_matches(expected: &str, actual: &Cell) -> bool {
             parse_number(&e).is_some_and(|x| close(x, *f, &e))
                 || (f.is_nan() && e.eq_ignore_ascii_case("nan"))
         }
-        Cell::Json(v) => json_equal(&e, v),
+        Cell::Json(v) => {
+            json_equal(&e, v) || lenient_json(&e).is_some_and(|x| json_values_equal(&x, v))
+        }
         Cell::Text(s) => {
             let unq = e.trim_matches('"');
             unq == s
+                || collapse_space(unq) == collapse_space(s)
                 || same_datetime(&e, s)
                 || same_timespan(&e, s)
                 || serde_json::from_str::<serde_json::Value>(s).is_ok_and(|v| json_equal(&e, &v))
@@ -48,7 +57,59 @@ fn clean(s: &str) -> String {
         .strip_prefix('`')
         .and_then(|x| x.strip_suffix('`'))
         .unwrap_or(t);
-    t.replace("<br>", "").trim().to_string()
+    let t = match t.strip_prefix('<').and_then(|x| x.strip_suffix('>')) {
+        Some(link) if link.starts_with("http") => link,
+        _ => t,
+    };
+    unescape_markdown(t)
+        .replace("<br>", "\n")
+        .trim()
+        .to_string()
+}
+
+/// Removes markdown's backslash escapes (`\_` → `_`).
+pub fn unescape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some(n)) if matches!(n, '_' | '*' | '|' | '`' | '<' | '>' | '[' | ']') => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text with every run of white space made one space, and trimmed.
+fn collapse_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A dynamic value printed as a KQL literal (`['a', 8]`, `{'a': 1}`) or with unquoted
+/// strings (`[yes, no]`), read as JSON; `TRUE`/`FALSE` are booleans.
+fn lenient_json(s: &str) -> Option<serde_json::Value> {
+    if !(s.starts_with('[') || s.starts_with('{')) {
+        return match s {
+            "TRUE" | "True" => Some(serde_json::Value::Bool(true)),
+            "FALSE" | "False" => Some(serde_json::Value::Bool(false)),
+            _ => None,
+        };
+    }
+    if !s.contains('"')
+        && let Ok(v) = serde_json::from_str(&s.replace('\'', "\""))
+    {
+        return Some(v);
+    }
+    // Quote bare words inside an array: `[yes, no, yes]`.
+    let inner = s.strip_prefix('[')?.strip_suffix(']')?;
+    let items: Vec<serde_json::Value> = inner
+        .split(',')
+        .map(|w| {
+            let w = w.trim();
+            serde_json::from_str(w).unwrap_or_else(|_| serde_json::Value::String(w.to_string()))
+        })
+        .collect();
+    Some(serde_json::Value::Array(items))
 }
 
 fn parse_number(s: &str) -> Option<f64> {

@@ -137,11 +137,11 @@ async fn run_one(engine: &Engine, e: &Example) -> Result<(), String> {
         .iter()
         .map(|c| c.name.as_str())
         .collect();
-    // Some pages wrap column names in backticks.
-    let expected_names: Vec<&str> = e
+    // Some pages wrap column names in backticks or escape markdown characters (`\_`).
+    let expected_names: Vec<String> = e
         .expected_columns
         .iter()
-        .map(|c| c.trim().trim_matches('`'))
+        .map(|c| compare::unescape_markdown(c.trim().trim_matches('`')))
         .collect();
     if names != expected_names {
         return Err(format!(
