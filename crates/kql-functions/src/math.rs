@@ -1,5 +1,6 @@
 //! Rounding and binning: `bin` (alias `floor`), `bin_at`, `round`, `abs`; the elementary
-//! functions are in [`elementary`], the bitwise ones in [`bitwise`], `around` in [`around`].
+//! functions are in [`elementary`], the bitwise ones in [`bitwise`], `around` in [`around`],
+//! the beta distribution in [`beta`].
 //!
 //! `bin(value, size)` is "the nearest multiple of *roundTo* below *value*"; "null values, a
 //! null bin size, or a negative bin size will result in null" (DOCS `bin-function.md`; a
@@ -11,10 +12,12 @@
 //! (since 0001-01-01 was a Monday) weeks from `bin(t, 7d)` start on Mondays.
 
 mod around;
+mod beta;
 pub mod bitwise;
 mod elementary;
 
 pub(crate) use around::FUNCTIONS as AROUND_FUNCTIONS;
+pub(crate) use beta::FUNCTIONS as BETA_FUNCTIONS;
 pub(crate) use bitwise::FUNCTIONS as BITWISE_FUNCTIONS;
 pub(crate) use elementary::FUNCTIONS as ELEMENTARY_FUNCTIONS;
 

@@ -152,6 +152,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::math::ELEMENTARY_FUNCTIONS,
         crate::math::BITWISE_FUNCTIONS,
         crate::math::AROUND_FUNCTIONS,
+        crate::math::BETA_FUNCTIONS,
         crate::datetime::FUNCTIONS,
         crate::dynamic::FUNCTIONS,
         crate::dynamic::COLLECTION_FUNCTIONS,
