@@ -36,6 +36,7 @@ mod strings;
 mod test_util;
 pub mod text;
 mod udf;
+mod units;
 
 pub use registry::{Arg, ArgError, Function, FunctionKind, lookup};
 pub use series::tuple_members;

@@ -153,6 +153,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::math::BITWISE_FUNCTIONS,
         crate::math::AROUND_FUNCTIONS,
         crate::math::BETA_FUNCTIONS,
+        crate::units::FUNCTIONS,
         crate::datetime::FUNCTIONS,
         crate::dynamic::FUNCTIONS,
         crate::dynamic::COLLECTION_FUNCTIONS,
