@@ -148,6 +148,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::text::chars::FUNCTIONS,
         crate::text::numbers::FUNCTIONS,
         crate::text::lookup::FUNCTIONS,
+        crate::text::punycode::FUNCTIONS,
         crate::math::FUNCTIONS,
         crate::math::ELEMENTARY_FUNCTIONS,
         crate::math::BITWISE_FUNCTIONS,

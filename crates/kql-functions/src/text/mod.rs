@@ -1,8 +1,8 @@
 //! String functions: `tolower`, `toupper`, `strlen`, `substring`, `strcat`, `strcat_delim`,
 //! `indexof`, `countof`, `split`, `replace_string`, `url_decode`, and the regex functions (`extract`,
 //! `extract_all`, `replace_regex`, the deprecated `replace`, `trim`, `trim_start`,
-//! `trim_end`). [`rewrite`], [`chars`], [`numbers`] and [`lookup`] hold the rest of the
-//! string functions, each with its own table.
+//! `trim_end`). [`rewrite`], [`chars`], [`numbers`], [`lookup`] and [`punycode`] hold the
+//! rest of the string functions, each with its own table.
 //!
 //! Arguments of other types are read through their `tostring` text (so `strcat("a", 1, 1s)`
 //! is `"a100:00:01"`, as in DOCS `strcat-delim-function.md`). Results are never null: a null
@@ -15,6 +15,7 @@
 pub(crate) mod chars;
 pub(crate) mod lookup;
 pub(crate) mod numbers;
+pub mod punycode;
 pub mod regex;
 pub(crate) mod rewrite;
 mod search;
