@@ -161,6 +161,7 @@ fn all() -> impl Iterator<Item = &'static Function> {
         crate::network::FUNCTIONS,
         crate::encoding::FUNCTIONS,
         crate::parsing::FUNCTIONS,
+        crate::parsing::version::FUNCTIONS,
         crate::series::FUNCTIONS,
         crate::geo::FUNCTIONS,
     ]

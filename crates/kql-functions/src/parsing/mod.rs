@@ -1,6 +1,6 @@
 //! Parsers of text into `dynamic` values: `parse_url` (legacy `parseurl`), `parse_urlquery`
 //! (legacy `parseurlquery`), `parse_path`, `parse_command_line`, `parse_csv`, `parse_xml`,
-//! and `extract_json` (legacy `extractjson`).
+//! and `extract_json` (legacy `extractjson`); `parse_version` is in [`version`].
 //!
 //! A null input is read as `""` (KQL strings are never null).
 
@@ -8,6 +8,7 @@ pub mod args;
 pub mod jsonpath;
 pub mod path;
 pub mod url;
+pub mod version;
 pub mod xml;
 
 use crate::dynamic::json_to_text;
