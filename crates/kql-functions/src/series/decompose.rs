@@ -1,6 +1,6 @@
 //! Seasonal decomposition and outlier scoring: `series_seasonal`, `series_decompose`,
-//! `series_outliers` and `series_decompose_anomalies`, as series-decompose-function.md and
-//! series-decompose-anomalies-function.md describe them:
+//! `series_decompose_forecast`, `series_outliers` and `series_decompose_anomalies`, as
+//! series-decompose-function.md and series-decompose-anomalies-function.md describe them:
 //!
 //! 1. the seasonal component is the median of the points in the same phase of the period
 //!    (zero when there is no period);
@@ -172,17 +172,31 @@ fn options(v: &[Option<f64>]) -> Json {
     Json::Array(v.iter().map(|x| x.map_or(Json::Null, real)).collect())
 }
 
-/// `series_decompose(series[, seasonality, trend, test_points, seasonality_threshold])`:
-/// a bag of `baseline`, `seasonal`, `trend` and `residual`.
-pub(super) fn decompose(args: &[Json]) -> Option<Json> {
-    let y = elements(args.first())?;
-    let d = decompose_with(&y, args, [1, 2, 3, 4])?;
+/// The bag of a decomposition's four series.
+fn decomposition_bag(d: &Decomposition) -> Json {
     let mut bag = Map::new();
     bag.insert("baseline".into(), reals(&d.baseline));
     bag.insert("seasonal".into(), reals(&d.seasonal));
     bag.insert("trend".into(), reals(&d.trend));
     bag.insert("residual".into(), options(&d.residual));
-    Some(Json::Object(bag))
+    Json::Object(bag)
+}
+
+/// `series_decompose(series[, seasonality, trend, test_points, seasonality_threshold])`:
+/// a bag of `baseline`, `seasonal`, `trend` and `residual`.
+pub(super) fn decompose(args: &[Json]) -> Option<Json> {
+    let y = elements(args.first())?;
+    Some(decomposition_bag(&decompose_with(&y, args, [1, 2, 3, 4])?))
+}
+
+/// `series_decompose_forecast(series, points[, seasonality, trend,
+/// seasonality_threshold])` (series-decompose-forecast-function.md): the decomposition
+/// learned without the last `points` points, whose baseline (the function's value where
+/// one value is expected) extends over them as the forecast. Its members are those of
+/// `series_decompose`, as Kusto declares them.
+pub(super) fn forecast(args: &[Json]) -> Option<Json> {
+    let y = elements(args.first())?;
+    Some(decomposition_bag(&decompose_with(&y, args, [2, 3, 1, 4])?))
 }
 
 /// `series_seasonal(series[, period])` (series-seasonal-function.md).
@@ -381,5 +395,30 @@ mod tests {
             json!(90),
         ];
         assert_eq!(outliers(&bad), None);
+    }
+
+    #[test]
+    fn forecast_extends_the_learned_baseline() {
+        // A period-4 pattern around 10, with the last 8 points empty (as make-series
+        // leaves a forecast window): the forecast repeats the pattern.
+        let pattern = [0.0, 4.0, 2.0, 6.0];
+        let mut y: Vec<Json> = (0..40).map(|i| json!(10.0 + pattern[i % 4])).collect();
+        y.extend((0..8).map(|_| Json::Null));
+        let out = forecast(&[json!(y), json!(8), json!(4)]).unwrap();
+        let baseline = floats(&out["baseline"]);
+        assert_eq!(baseline.len(), 48);
+        for (i, b) in baseline.iter().enumerate() {
+            assert!((b - 10.0 - pattern[i % 4]).abs() < 1e-9, "{i}: {b}");
+        }
+        // A line with no seasonality is extrapolated; points after the learning window
+        // do not count (the 100s would pull a fitted line up).
+        let y = json!([1, 2, 3, 4, 5, 6, 100, 100]);
+        let out = forecast(&[y, json!(2), json!(0), json!("linefit")]).unwrap();
+        let baseline = floats(&out["baseline"]);
+        assert!((baseline[6] - 7.0).abs() < 1e-9 && (baseline[7] - 8.0).abs() < 1e-9);
+        // No trend and no seasonality: zeros.
+        let out = forecast(&[json!([1, 2, 3, 4]), json!(2), json!(0), json!("none")]).unwrap();
+        assert_eq!(floats(&out["baseline"]), [0.0; 4]);
+        assert_eq!(forecast(&[json!("x"), json!(1)]), None);
     }
 }

@@ -1,11 +1,12 @@
 //! Filling missing values: `series_fill_const`, `series_fill_forward`,
-//! `series_fill_backward`.
+//! `series_fill_backward`, `series_fill_linear`.
 //!
 //! An element is missing when it equals the placeholder, which is null unless given (a
 //! numeric placeholder matches numbers of the same value). Elements keep their types
 //! (DOCS `series-fill-const-function.md`: "preserves the original type of the array
 //! elements").
 
+use super::elementwise::Num;
 use crate::dynamic::json_eq;
 use serde_json::Value as Json;
 
@@ -64,6 +65,65 @@ pub(super) fn fill_direction(args: &[Json], backward: bool) -> Option<Json> {
     Some(Json::Array(out))
 }
 
+/// `series_fill_linear(series[, placeholder[, fill_edges[, constant]]])`
+/// (series-fill-linear-function.md): each missing element between two numbers is
+/// interpolated linearly by position; missing elements at the edges take the nearest
+/// number unless `fill_edges` is false (then they stay); a series with no number at all is
+/// filled with `constant` (0 unless given; a null constant leaves it as it is).
+///
+/// "If *series* contains only `int` or `long` elements, then the linear interpolation
+/// returns rounded interpolated values": the page's integer example gives 73 between 111
+/// and 36 and 32, 24 between 41 and 16, so the values are truncated towards zero.
+/// Elements that are neither missing nor numbers are kept and do not anchor the line.
+pub(super) fn fill_linear(args: &[Json]) -> Option<Json> {
+    let Json::Array(items) = args.first()? else {
+        return None;
+    };
+    let placeholder = args.get(1).unwrap_or(&Json::Null);
+    let fill_edges = !matches!(args.get(2), Some(Json::Bool(false)));
+    let missing: Vec<bool> = items.iter().map(|v| is_missing(v, placeholder)).collect();
+    let anchors: Vec<(usize, Num)> = items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !missing[*i])
+        .filter_map(|(i, v)| Some((i, Num::of(v)?)))
+        .collect();
+    let mut out = items.clone();
+    let (Some(&(first, _)), Some(&(last, _))) = (anchors.first(), anchors.last()) else {
+        let constant = args.get(3).cloned().unwrap_or_else(|| Json::from(0.0));
+        if !constant.is_null() {
+            for (slot, m) in out.iter_mut().zip(&missing) {
+                if *m {
+                    *slot = constant.clone();
+                }
+            }
+        }
+        return Some(Json::Array(out));
+    };
+    let integers = anchors.iter().all(|(_, n)| matches!(n, Num::Int(_)));
+    for pair in anchors.windows(2) {
+        let [(ia, a), (ib, b)] = pair else { continue };
+        for (i, slot) in out.iter_mut().enumerate().take(*ib).skip(ia + 1) {
+            if missing[i] {
+                let v = a.real() + (b.real() - a.real()) * (i - ia) as f64 / (ib - ia) as f64;
+                *slot = if integers {
+                    Json::from(v.trunc() as i64)
+                } else {
+                    super::fit::real(v)
+                };
+            }
+        }
+    }
+    if fill_edges {
+        for i in (0..first).chain(last + 1..items.len()) {
+            if missing[i] {
+                out[i] = items[if i < first { first } else { last }].clone();
+            }
+        }
+    }
+    Some(Json::Array(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +166,70 @@ mod tests {
             fill_direction(&[json!([1, -1, 3]), json!(-1)], false),
             Some(json!([1, 1, 3]))
         );
+    }
+
+    #[test]
+    fn linear_fill_of_the_documented_arrays() {
+        // DOCS series-fill-linear-function.md: reals, integers (truncated), all missing.
+        let reals = json!([
+            null, 111.0, null, 36.0, 41.0, null, null, 16.0, 61.0, 33.0, null, null
+        ]);
+        let out = fill_linear(std::slice::from_ref(&reals)).unwrap();
+        let want = [
+            111.0, 111.0, 73.5, 36.0, 41.0, 32.667, 24.333, 16.0, 61.0, 33.0, 33.0, 33.0,
+        ];
+        let got: Vec<f64> = out
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() < 0.001, "{got:?}");
+        }
+        // Without edges the leading and trailing nulls stay.
+        let out = fill_linear(&[reals, Json::Null, json!(false)]).unwrap();
+        assert_eq!(out[0], Json::Null);
+        assert_eq!(out[10], Json::Null);
+        assert_eq!(out[2], json!(73.5));
+        let ints = json!([null, 111, null, 36, 41, null, null, 16, 61, 33, null, null]);
+        assert_eq!(
+            fill_linear(std::slice::from_ref(&ints)),
+            Some(json!([111, 111, 73, 36, 41, 32, 24, 16, 61, 33, 33, 33]))
+        );
+        assert_eq!(
+            fill_linear(&[ints, Json::Null, json!(false)]),
+            Some(json!([
+                null, 111, 73, 36, 41, 32, 24, 16, 61, 33, null, null
+            ]))
+        );
+        let empty = json!([null, null, null, null]);
+        assert_eq!(
+            fill_linear(std::slice::from_ref(&empty)),
+            Some(json!([0.0, 0.0, 0.0, 0.0]))
+        );
+        assert_eq!(
+            fill_linear(&[empty.clone(), Json::Null, json!(false)]),
+            Some(json!([0.0, 0.0, 0.0, 0.0]))
+        );
+        assert_eq!(
+            fill_linear(&[empty.clone(), Json::Null, json!(true), json!(2.5)]),
+            Some(json!([2.5, 2.5, 2.5, 2.5]))
+        );
+        // A null constant preserves the nulls.
+        assert_eq!(
+            fill_linear(&[empty.clone(), Json::Null, json!(true), Json::Null]),
+            Some(empty)
+        );
+    }
+
+    #[test]
+    fn linear_fill_with_a_placeholder_and_bad_input() {
+        assert_eq!(
+            fill_linear(&[json!([1, 0, 0, 7]), json!(0)]),
+            Some(json!([1, 3, 5, 7]))
+        );
+        assert_eq!(fill_linear(&[json!("not an array")]), None);
+        assert_eq!(fill_linear(&[json!([])]), Some(json!([])));
     }
 }

@@ -2,18 +2,20 @@
 //! comparisons ([`elementwise`]), whole-series statistics ([`stats`]) and filling missing
 //! values ([`fill`]). Every argument is lowered to `dynamic` (numbers as JSON numbers).
 //!
-//! Analysis functions: line fits and summary statistics ([`fit`]), seasonal decomposition
-//! and anomaly scoring ([`decompose`]). Several of them return a tuple of values; their
-//! members are listed by [`tuple_members`].
-//!
-//! Not implemented: `series_fit_2lines`, `series_fit_poly`, `series_periods_detect`,
-//! `series_periods_validate`, `series_fft`/`ifft`, `series_fir`/`iir`,
-//! `series_decompose_forecast`, `series_fill_linear`.
+//! Analysis functions: line fits and summary statistics ([`fit`]), two-line and
+//! polynomial fits ([`regression`]), seasonal decomposition, forecasting and anomaly
+//! scoring ([`decompose`]), period detection ([`periods`]), FIR and IIR filters
+//! ([`filter`]) and the Fourier transform ([`fft`]). Several of them return a tuple of
+//! values; their members are listed by [`tuple_members`].
 
 mod decompose;
 mod elementwise;
+mod fft;
 mod fill;
+mod filter;
 mod fit;
+mod periods;
+mod regression;
 mod stats;
 
 use crate::dynamic::{all_dynamic_args, to_dynamic, to_real};
@@ -152,6 +154,49 @@ static TUPLES: &[(&str, &[(&str, ScalarType)])] = &[
         "series_decompose_anomalies",
         &[("ad_flag", D), ("ad_score", D), ("baseline", D)],
     ),
+    (
+        "series_decompose_forecast",
+        &[
+            ("baseline", D),
+            ("seasonal", D),
+            ("trend", D),
+            ("residual", D),
+        ],
+    ),
+    (
+        "series_fit_2lines",
+        &[
+            ("rsquare", R),
+            ("split_idx", L),
+            ("variance", R),
+            ("rvariance", R),
+            ("line_fit", D),
+            ("right_rsquare", R),
+            ("right_slope", R),
+            ("right_interception", R),
+            ("right_variance", R),
+            ("right_rvariance", R),
+            ("left_rsquare", R),
+            ("left_slope", R),
+            ("left_interception", R),
+            ("left_variance", R),
+            ("left_rvariance", R),
+        ],
+    ),
+    (
+        "series_fit_poly",
+        &[
+            ("rsquare", R),
+            ("coefficients", D),
+            ("variance", R),
+            ("rvariance", R),
+            ("poly_fit", D),
+        ],
+    ),
+    ("series_periods_detect", &[("periods", D), ("scores", D)]),
+    ("series_periods_validate", &[("periods", D), ("scores", D)]),
+    ("series_fft", &[("real", D), ("imag", D)]),
+    ("series_ifft", &[("real", D), ("imag", D)]),
 ];
 
 /// The members of a tuple-valued function (by canonical name), or `None` for a function
@@ -160,16 +205,24 @@ pub fn tuple_members(name: &str) -> Option<&'static [(&'static str, ScalarType)]
     TUPLES.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
 }
 
-/// A series and optional constant arguments of the given kinds (`n` = number, `s` =
-/// string, `b` = bool), giving `dynamic`.
-fn check_analysis(args: &[Arg], kinds: &'static str) -> CheckResult {
-    expect_count(args, 1, kinds.len() + 1, "a series and optional parameters")?;
+/// A series and further arguments of the given kinds (`n` = number, `s` = string, `b` =
+/// bool, `d` = dynamic, `a` = any scalar; `dynamic` is accepted for every kind), of which
+/// the first `required` (the series included) must be given; the result is `dynamic`.
+fn check_series_args(args: &[Arg], required: usize, kinds: &'static str) -> CheckResult {
+    expect_count(
+        args,
+        required,
+        kinds.len() + 1,
+        "a series and the function's parameters",
+    )?;
     expect_type(args, 0, DYN, "dynamic")?;
     for (i, k) in kinds.chars().enumerate() {
         let Some(a) = args.get(i + 1) else { break };
         let ok = match k {
             'n' => crate::registry::is_numeric(a.ty),
             's' => a.ty == ScalarType::String,
+            'd' => false,
+            'a' => true,
             _ => a.ty == ScalarType::Bool,
         } || a.ty == ScalarType::Dynamic;
         if !ok {
@@ -178,6 +231,7 @@ fn check_analysis(args: &[Arg], kinds: &'static str) -> CheckResult {
                 expected: match k {
                     'n' => "a number",
                     's' => "a string",
+                    'd' => "dynamic",
                     _ => "a bool",
                 },
                 found: a.ty,
@@ -189,10 +243,13 @@ fn check_analysis(args: &[Arg], kinds: &'static str) -> CheckResult {
 
 macro_rules! analysis {
     ($name:literal, $kinds:literal, $kernel:expr) => {
+        analysis!($name, 1, $kinds, $kernel)
+    };
+    ($name:literal, $required:literal, $kinds:literal, $kernel:expr) => {
         series!(
             $name,
             &[],
-            |a| check_analysis(a, $kinds),
+            |a| check_series_args(a, $required, $kinds),
             DataType::Utf8,
             |a, r| to_dynamic(a, r, $kernel)
         )
@@ -263,6 +320,26 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         "nnsnsn",
         decompose::decompose_anomalies
     ),
+    analysis!("series_decompose_forecast", 2, "nnsn", decompose::forecast),
+    analysis!("series_fill_linear", "abn", fill::fill_linear),
+    analysis!("series_fit_2lines", "", regression::fit_2lines),
+    analysis!(
+        "series_fit_2lines_dynamic",
+        "",
+        regression::fit_2lines_dynamic
+    ),
+    analysis!("series_fit_poly", "dn", regression::fit_poly),
+    analysis!("series_periods_detect", 4, "nnn", periods::detect),
+    analysis!(
+        "series_periods_validate",
+        2,
+        "nnnnnnnnnnnnnnnn",
+        periods::validate
+    ),
+    analysis!("series_fir", 2, "dbb", filter::fir),
+    analysis!("series_iir", 3, "dd", filter::iir),
+    analysis!("series_fft", "d", fft::fft),
+    analysis!("series_ifft", "d", fft::ifft),
 ];
 
 #[cfg(test)]
@@ -320,5 +397,75 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn analysis_functions_check_their_arguments() {
+        let series = || dynamic("[1,2,3,4,5,6,7,8]");
+        let long = |v| TArg::Lit(T::Long, ScalarValue::Int64(Some(v)));
+        // Required arguments: iir needs both coefficient arrays, periods_detect its three
+        // parameters, periods_validate at least one period.
+        assert!(call("series_iir", vec![series(), dynamic("[1]")]).is_err());
+        assert!(call("series_periods_detect", vec![series(), long(4), long(8)]).is_err());
+        assert!(call("series_periods_validate", vec![series()]).is_err());
+        // x_series of series_fit_poly must be dynamic.
+        assert!(
+            call(
+                "series_fit_poly",
+                vec![series(), TArg::Lit(T::String, ScalarValue::from("x"))]
+            )
+            .is_err()
+        );
+        // DOCS series-fill-linear-function.md: `double(null)` as the placeholder.
+        let (ty, out) = call(
+            "series_fill_linear",
+            vec![
+                dynamic("[1,null,3]"),
+                TArg::Lit(T::Real, ScalarValue::Float64(None)),
+                TArg::Lit(T::Bool, ScalarValue::Boolean(Some(false))),
+            ],
+        )
+        .unwrap();
+        assert_eq!(ty, T::Dynamic);
+        assert_eq!(out.as_string::<i32>().value(0), "[1,2,3]");
+        // DOCS series-iir-function.md through the registry.
+        let (_, out) = call(
+            "series_iir",
+            vec![dynamic("[0,1,2,3,4]"), dynamic("[1]"), dynamic("[1,-1]")],
+        )
+        .unwrap();
+        assert_eq!(out.as_string::<i32>().value(0), "[0.0,1.0,3.0,6.0,10.0]");
+    }
+
+    #[test]
+    fn tuple_members_follow_kusto() {
+        // Kusto.Language's member lists, in order.
+        let names = |f| {
+            super::tuple_members(f)
+                .unwrap_or_default()
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names("series_fit_2lines").len(), 15);
+        assert_eq!(
+            names("series_fit_2lines")[..5],
+            ["rsquare", "split_idx", "variance", "rvariance", "line_fit"]
+        );
+        assert_eq!(
+            names("series_fit_poly"),
+            [
+                "rsquare",
+                "coefficients",
+                "variance",
+                "rvariance",
+                "poly_fit"
+            ]
+        );
+        assert_eq!(names("series_periods_validate"), ["periods", "scores"]);
+        assert_eq!(names("series_fft"), ["real", "imag"]);
+        assert_eq!(names("series_decompose_forecast")[0], "baseline");
+        // The _dynamic forms return one bag.
+        assert!(super::tuple_members("series_fit_2lines_dynamic").is_none());
     }
 }
