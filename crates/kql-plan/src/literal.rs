@@ -146,7 +146,24 @@ fn parse_guid(text: &str) -> Result<String, LiteralError> {
 }
 
 /// Parses the text of a `datetime(...)` literal into nanoseconds since the epoch, UTC.
+/// Besides the ISO forms read here, a literal may be written in any form `todatetime`
+/// reads (Kusto parses both alike): RFC 822 and 850 dates, or year-first dates such as
+/// `datetime(2025, 6, 14)` that the documentation's examples use.
 pub(crate) fn parse_datetime(text: &str) -> Result<i64, LiteralError> {
+    parse_iso_datetime(text).or_else(|e| {
+        let t = text.trim().trim_matches(|c| c == '"' || c == '\'');
+        match e {
+            LiteralError::BadDateTime(_) => {
+                kql_functions::convert::parse_datetime_nanos(t).ok_or(e)
+            }
+            other => Err(other),
+        }
+    })
+}
+
+/// ISO 8601 dates with a space or `T` before the time, optional fraction, `Z` or offset,
+/// `AM`/`PM`, and US `MM/dd/yyyy` dates.
+fn parse_iso_datetime(text: &str) -> Result<i64, LiteralError> {
     let bad = || LiteralError::BadDateTime(text.to_string());
     let t = text.trim().trim_matches(|c| c == '"' || c == '\'').trim();
     let (date_part, rest) = match t.find(['T', ' ']) {
@@ -351,6 +368,13 @@ mod tests {
             Ok(base + 10 * 3_600_000_000_000)
         );
         assert!(parse_datetime("2024-13-01").is_err());
+        // The documentation's own examples write datetime(2025, 6, 14) and
+        // datetime(2017 - 08 - 01) (endofweek-function.md, sliding-window-counts-plugin.md).
+        assert_eq!(parse_datetime("2025, 6, 14"), parse_datetime("2025-06-14"));
+        assert_eq!(
+            parse_datetime("2017 - 08 - 01"),
+            parse_datetime("2017-08-01")
+        );
         assert_eq!(
             parse_datetime("01/31/2024 10:00:00"),
             Ok(base + 10 * 3_600_000_000_000)

@@ -70,15 +70,38 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 /// Accepts the formats of Kusto's `datetime` documentation (`scalar-data-types/datetime.md`):
 /// ISO 8601 (`2014-05-25T08:20:03.123456Z`, `2014-11-08 15:55`, `2014-11-08`, with `Z` or a
 /// `±hh:mm` offset), RFC 822 and RFC 850 (`Sat, 8 Nov 14 15:05:02 GMT`,
-/// `Saturday, 08-Nov-14 15:05:02 GMT`), the sortable `2014-11-08 15:05:25 GMT`, and the US
-/// `MM-dd-yyyy` / `MM/dd/yyyy` dates .NET reads (`12-02-2022` is 2 December).
+/// `Saturday, 08-Nov-14 15:05:02 GMT`), the sortable `2014-11-08 15:05:25 GMT`, the US
+/// `MM-dd-yyyy` / `MM/dd/yyyy` dates .NET reads (`12-02-2022` is 2 December), and the
+/// looser year-first dates of [`parse_year_first_date`].
 pub fn parse_datetime_nanos(s: &str) -> Option<i64> {
     let s = s.trim();
     let (local, offset_ns) = split_zone(s);
     let dt = parse_iso(local)
         .or_else(|| parse_us_date(local))
-        .or_else(|| parse_rfc(local))?;
+        .or_else(|| parse_rfc(local))
+        .or_else(|| parse_year_first_date(local))?;
     dt.and_utc().timestamp_nanos_opt()?.checked_sub(offset_ns)
+}
+
+/// A date of year, month and day in that order, separated by one of `-`, `/`, `.` or `,`
+/// with spaces around it allowed: `2015.12.31` (the `year.month.day` form of
+/// `scalar-data-types/datetime.md`'s literal syntax), and the forms the documentation's
+/// own examples use, `datetime(2025, 6, 14)` (`endofweek-function.md`) and
+/// `datetime(2017 - 08 - 01)` (`sliding-window-counts-plugin.md`), which .NET's date
+/// parser, and so Kusto, reads.
+fn parse_year_first_date(s: &str) -> Option<NaiveDateTime> {
+    let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.' | ','))?;
+    let mut parts = s.split(sep).map(str::trim);
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() > 2 || d.len() > 2 {
+        return None;
+    }
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !(all_digits(y) && all_digits(m) && all_digits(d)) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    Some(date.and_time(NaiveTime::MIN))
 }
 
 /// Splits a trailing time zone (`Z`, ` GMT`, ` UTC`, `+hh:mm`, `-hhmm`) off `s`, returning
@@ -395,16 +418,14 @@ mod tests {
             parse_datetime_nanos("2024-01-01T00:00:00.1234567Z"),
             Some(ns(2024, 1, 1, 0, 0, 0, 123_456_700))
         );
-        for bad in [
-            "",
-            "abc",
-            "2024-13-01",
-            "2024-02-30",
-            "2024-01-01T25:00",
-            "2024-1-1",
-        ] {
+        for bad in ["", "abc", "2024-13-01", "2024-02-30", "2024-01-01T25:00"] {
             assert_eq!(parse_datetime_nanos(bad), None, "{bad}");
         }
+        // Unpadded year-first dates are read (datetime.md's sortable `%Y-%n-%e`).
+        assert_eq!(
+            parse_datetime_nanos("2024-1-1"),
+            Some(ns(2024, 1, 1, 0, 0, 0, 0))
+        );
         // Outside the nanosecond range of Arrow timestamps (1677–2262).
         assert_eq!(parse_datetime_nanos("0001-01-01"), None);
     }

@@ -318,6 +318,33 @@ fn todatetime_and_totimespan() {
 }
 
 #[test]
+fn year_first_dates_with_loose_separators() {
+    // endofweek-function.md writes datetime(2025, 6, 14), sliding-window-counts-plugin.md
+    // datetime(2017 - 08 - 01); scalar-data-types/datetime.md gives year.month.day.
+    let day = |s: &str| {
+        crate::convert::parse_datetime_nanos(s).map(crate::convert::format_datetime_nanos)
+    };
+    assert_eq!(day("2025, 6, 14").as_deref(), Some("2025-06-14T00:00:00Z"));
+    assert_eq!(
+        day("2017 - 08 - 01").as_deref(),
+        Some("2017-08-01T00:00:00Z")
+    );
+    assert_eq!(day("2015.12.31").as_deref(), Some("2015-12-31T00:00:00Z"));
+    assert_eq!(day("2015/12/31").as_deref(), Some("2015-12-31T00:00:00Z"));
+    // Still only dates that exist, year first, with one kind of separator.
+    for bad in [
+        "2025, 2, 30",
+        "25, 6, 14",
+        "2025, 6",
+        "2025, 6, 14, 1",
+        "2025-6/14",
+        "2025, x, 1",
+    ] {
+        assert_eq!(day(bad), None, "{bad}");
+    }
+}
+
+#[test]
 fn toguid_canonicalises() {
     let (ty, out) = call(
         "toguid",
