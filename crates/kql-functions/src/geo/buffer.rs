@@ -154,7 +154,7 @@ pub(crate) const FUNCTIONS: [Function; 3] = [
                 let polygons = polygons_at(r, 0, i)?;
                 let (radius, tol) = radii(r.real(1, i)?, r.real_or(2, i, 10.0)?)?;
                 let mut pieces: Vec<Region> = polygons.iter().map(polygon_region).collect();
-                for p in &polygons {
+                for p in polygons.iter() {
                     pieces.extend(pieces_of_paths(&p.loops(), true, radius, tol));
                 }
                 region_json(&overlay::union_all(pieces))

@@ -5,8 +5,9 @@
 
 use super::geojson::{self, LngLat, Polygon, lnglat, point_json};
 use super::kernel::{Rows, dynamics, geo_fn, strings, whole};
+use super::overlay::Region;
 use super::s2::CellId;
-use super::shapes::{lines_at, polygons_at};
+use super::shapes::{lines_at, parts_at};
 use super::sphere::EARTH_RADIUS_M;
 use super::vector::{self, Crossing, V3};
 use crate::registry::Function;
@@ -32,7 +33,7 @@ pub fn cell_polygon(c: CellId) -> Polygon {
 
 /// The shape a covering covers: polygons (with their interiors) or lines.
 enum Shape {
-    Polygons(Vec<Polygon>, Vec<Vec<V3>>),
+    Polygons(Vec<Region>, Vec<Vec<V3>>),
     Lines(Vec<Vec<V3>>),
 }
 
@@ -180,9 +181,9 @@ pub(crate) const FUNCTIONS: [Function; 6] = [
         Dynamic,
         |r: &Rows| {
             dynamics(r, |r, i| {
-                let polygons = polygons_at(r, 0, i)?;
-                let loops = polygons.iter().flat_map(Polygon::loops).collect();
-                let shape = Shape::Polygons(polygons, loops);
+                let parts = parts_at(r, 0, i)?;
+                let loops = parts.iter().flat_map(|p| p.loops.clone()).collect();
+                let shape = Shape::Polygons(parts.to_vec(), loops);
                 let cells = covering(&shape, r.real_or(1, i, 11.0)?, r.real_or(2, i, 0.0)?)?;
                 Some(tokens_json(cells))
             })
@@ -224,8 +225,12 @@ mod tests {
         // DOCS geo-polygon-to-s2cells-function.md: a polygon at level 30 has too many cells.
         let huge = json!({"type":"Polygon","coordinates":[[[0,0],[0,50],[100,50],[0,0]]]});
         let polygons = geojson::parse_polygons(&huge).unwrap_or_default();
-        let loops = polygons.iter().flat_map(Polygon::loops).collect();
-        assert_eq!(covering(&Shape::Polygons(polygons, loops), 30.0, 0.0), None);
+        let parts: Vec<Region> = polygons
+            .iter()
+            .map(crate::geo::polygon::polygon_region)
+            .collect();
+        let loops = parts.iter().flat_map(|p| p.loops.clone()).collect();
+        assert_eq!(covering(&Shape::Polygons(parts, loops), 30.0, 0.0), None);
         // A line across Manhattan at level 11: the cells of both ends are in the covering,
         // and every cell meets the line.
         let line = vec![

@@ -97,11 +97,12 @@ pub fn polygon_cells(polygons: &[Polygon], res: f64, radius: f64) -> Option<Vec<
     if !(radius >= 0.0 && radius.is_finite()) {
         return None;
     }
+    let parts: Vec<_> = polygons.iter().map(shapes::polygon_region).collect();
     let inside = |c: CellIndex| {
         let center = lnglat(LatLng::from(c));
         polygons.iter().any(|p| shapes::planar_contains(p, center))
             || (radius > 0.0
-                && shapes::distance_to_polygons(polygons, center.point())
+                && shapes::distance_to_polygons(&parts, center.point())
                     .is_some_and(|d| d * super::sphere::EARTH_RADIUS_M <= radius))
     };
     // Seeds: the cells along every edge (sampled at a fraction of the cell size) and

@@ -18,7 +18,9 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::Expr;
 use kql_syntax::ScalarType;
 use serde_json::Value as Json;
+use std::any::Any;
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// What one parameter takes.
@@ -124,11 +126,16 @@ enum Column<'a> {
     Text(Strings<'a>),
 }
 
+/// A value read from a text, kept while the following rows repeat the text.
+type Memo = (String, Rc<dyn Any>);
+
 /// The arguments of a kernel call, read row by row.
 pub struct Rows<'a> {
     columns: Vec<Column<'a>>,
     /// The last parsed `dynamic` text of each column, reused while rows repeat it.
     parsed: Vec<RefCell<Option<(String, Json)>>>,
+    /// The last shape read from each column's text (see [`Rows::shape`]).
+    shapes: Vec<RefCell<Option<Memo>>>,
     pub len: usize,
 }
 
@@ -147,9 +154,11 @@ impl<'a> Rows<'a> {
             })?);
         }
         let parsed = (0..columns.len()).map(|_| RefCell::new(None)).collect();
+        let shapes = (0..columns.len()).map(|_| RefCell::new(None)).collect();
         Ok(Rows {
             columns,
             parsed,
+            shapes,
             len,
         })
     }
@@ -208,6 +217,33 @@ impl<'a> Rows<'a> {
         let j = serde_json::from_str::<Json>(text).unwrap_or(Json::Null);
         *cell.borrow_mut() = Some((text.to_string(), j.clone()));
         (!j.is_null()).then_some(j)
+    }
+}
+
+impl Rows<'_> {
+    /// Argument `c` of row `i` read by `read` from its `dynamic` value, computed once for a
+    /// run of rows holding the same text (a literal polygon is read once, not per row).
+    pub fn shape<T: 'static>(
+        &self,
+        c: usize,
+        i: usize,
+        read: impl Fn(&Json) -> Option<T>,
+    ) -> Option<Rc<T>> {
+        let Some(Column::Text(s)) = self.columns.get(c) else {
+            return None;
+        };
+        let text = s.get_opt(i)?;
+        let cell = self.shapes.get(c)?;
+        if let Some((last, value)) = cell.borrow().as_ref()
+            && last == text
+            && let Ok(v) = Rc::clone(value).downcast::<Option<Rc<T>>>()
+        {
+            return (*v).clone();
+        }
+        let value: Option<Rc<T>> = self.json(c, i).and_then(|j| read(&j)).map(Rc::new);
+        let stored: Rc<dyn Any> = Rc::new(value.clone());
+        *cell.borrow_mut() = Some((text.to_string(), stored));
+        value
     }
 }
 

@@ -99,8 +99,13 @@ fn key(p: V3) -> [u64; 3] {
 fn split(a: &[Piece], b: &[Piece]) -> (Vec<Piece>, Vec<Piece>) {
     let mut cuts_a: Vec<Vec<V3>> = vec![Vec::new(); a.len()];
     let mut cuts_b: Vec<Vec<V3>> = vec![Vec::new(); b.len()];
+    let boxes_b: Vec<[f64; 6]> = b.iter().map(|f| bounds(f.a, f.b)).collect();
     for (i, e) in a.iter().enumerate() {
-        for (k, f) in b.iter().enumerate() {
+        let box_e = bounds(e.a, e.b);
+        for (k, (f, box_f)) in b.iter().zip(&boxes_b).enumerate() {
+            if !overlap(&box_e, box_f) {
+                continue;
+            }
             if vector::crossing(e.a, e.b, f.a, f.b) == Crossing::Proper {
                 let x = vector::intersection(e.a, e.b, f.a, f.b);
                 if let Some(c) = cuts_a.get_mut(i) {
@@ -128,6 +133,26 @@ fn split(a: &[Piece], b: &[Piece]) -> (Vec<Piece>, Vec<Piece>) {
         }
     }
     (pieces(a, cuts_a), pieces(b, cuts_b))
+}
+
+/// A box holding the arc `ab`: its ends' coordinate ranges widened by how far the arc
+/// bulges from its chord (at most θ²/8 for an arc of θ radians), plus the on-edge
+/// tolerance. Edges whose boxes miss each other can neither cross nor touch.
+fn bounds(a: V3, b: V3) -> [f64; 6] {
+    let theta = a.angle(b);
+    let pad = theta * theta / 8.0 + 2.0 * ON_EDGE + 1e-15;
+    [
+        a.x.min(b.x) - pad,
+        a.x.max(b.x) + pad,
+        a.y.min(b.y) - pad,
+        a.y.max(b.y) + pad,
+        a.z.min(b.z) - pad,
+        a.z.max(b.z) + pad,
+    ]
+}
+
+fn overlap(p: &[f64; 6], q: &[f64; 6]) -> bool {
+    p[0] <= q[1] && q[0] <= p[1] && p[2] <= q[3] && q[2] <= p[3] && p[4] <= q[5] && q[4] <= p[5]
 }
 
 fn pieces(edges: &[Piece], cuts: Vec<Vec<V3>>) -> Vec<Piece> {

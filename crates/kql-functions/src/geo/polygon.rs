@@ -90,24 +90,22 @@ pub fn centroid(region: &Region) -> Option<V3> {
     (sum.norm2() > 0.0).then(|| sum.normalize())
 }
 
-/// Whether any of the polygons holds the point.
-pub fn contains(polygons: &[Polygon], x: V3) -> bool {
-    polygons.iter().any(|p| polygon_region(p).contains(x))
+/// Whether any of the polygons (given as their regions) holds the point.
+pub fn contains(polygons: &[Region], x: V3) -> bool {
+    polygons.iter().any(|p| p.contains(x))
 }
 
-fn edges(polygons: &[Polygon]) -> impl Iterator<Item = (V3, V3)> + '_ {
+fn edges(polygons: &[Region]) -> impl Iterator<Item = (V3, V3)> + '_ {
     polygons.iter().flat_map(|p| {
-        p.loops().into_iter().flat_map(|l| {
+        p.loops.iter().flat_map(|l| {
             let n = l.len();
-            (0..n)
-                .filter_map(|k| Some((*l.get(k)?, *l.get((k + 1) % n)?)))
-                .collect::<Vec<_>>()
+            (0..n).filter_map(move |k| Some((*l.get(k)?, *l.get((k + 1) % n)?)))
         })
     })
 }
 
 /// The point of the polygons nearest to `x`: `x` itself when inside.
-pub fn closest_point(polygons: &[Polygon], x: V3) -> Option<V3> {
+pub fn closest_point(polygons: &[Region], x: V3) -> Option<V3> {
     if contains(polygons, x) {
         return Some(x);
     }
@@ -117,7 +115,7 @@ pub fn closest_point(polygons: &[Polygon], x: V3) -> Option<V3> {
 }
 
 /// The angle from `x` to the nearest point of the polygons: 0 inside.
-pub fn distance_to_polygons(polygons: &[Polygon], x: V3) -> Option<f64> {
+pub fn distance_to_polygons(polygons: &[Region], x: V3) -> Option<f64> {
     closest_point(polygons, x).map(|p| x.angle(p))
 }
 

@@ -11,6 +11,10 @@ fn polygons(j: Json) -> Vec<Polygon> {
     parse_polygons(&j).unwrap_or_default()
 }
 
+fn parts(p: &[Polygon]) -> Vec<Region> {
+    p.iter().map(polygon_region).collect()
+}
+
 fn central_park() -> Vec<Polygon> {
     polygons(
         json!({"type":"Polygon","coordinates":[[[-73.9495,40.7969],[-73.95807266235352,40.80068603561921],[-73.98201942443848,40.76825672305777],[-73.97317886352539,40.76455136505513],[-73.9495,40.7969]]]}),
@@ -63,16 +67,16 @@ fn documented_distances() {
     // DOCS geo-distance-point-to-polygon-function.md and
     // geo-closest-point-on-polygon-function.md.
     let x = vector::from_degrees(-73.9839, 40.7705);
-    let d = distance_to_polygons(&central_park(), x).unwrap_or_default() * EARTH_RADIUS_M;
+    let d = distance_to_polygons(&parts(&central_park()), x).unwrap_or_default() * EARTH_RADIUS_M;
     assert!(close(d, 259.940_756_070_596, 1e-8), "{d}");
     assert_point(
-        closest_point(&central_park(), x),
+        closest_point(&parts(&central_park()), x),
         -73.981_205_580_153_926,
         40.769_359_452_843_211,
     );
     // A point inside is its own closest point, at distance 0.
     let inside = vector::from_degrees(-73.965, 40.78);
-    assert_eq!(closest_point(&central_park(), inside), Some(inside));
+    assert_eq!(closest_point(&parts(&central_park()), inside), Some(inside));
 }
 
 #[test]
@@ -81,6 +85,7 @@ fn documented_containment() {
     let manhattan = polygons(
         json!({"type":"Polygon","coordinates":[[[-73.92597198486328,40.87821814104651],[-73.94691467285156,40.85069618625578],[-73.94691467285156,40.841865966890786],[-74.01008605957031,40.7519385984599],[-74.01866912841797,40.704586878965245],[-74.01214599609375,40.699901911003046],[-73.99772644042969,40.70875101828792],[-73.97747039794922,40.71083299030839],[-73.97026062011719,40.7290474687069],[-73.97506713867186,40.734510840309376],[-73.970947265625,40.74543623770158],[-73.94210815429688,40.77586181063573],[-73.9434814453125,40.78080140115127],[-73.92974853515625,40.79691751000055],[-73.93077850341797,40.804454347291006],[-73.93489837646484,40.80965166748853],[-73.93524169921875,40.837190668541105],[-73.92288208007812,40.85770758108904],[-73.9101791381836,40.871728144624974],[-73.92597198486328,40.87821814104651]],[[-73.95824432373047,40.80071852197889],[-73.98206233978271,40.76815921628347],[-73.97309303283691,40.76422632379533],[-73.94914627075195,40.796949998204596],[-73.95824432373047,40.80071852197889]]]}),
     );
+    let manhattan = parts(&manhattan);
     let at = |lng, lat| contains(&manhattan, vector::from_degrees(lng, lat));
     assert!(at(-73.985654, 40.748487), "Empire State Building");
     assert!(

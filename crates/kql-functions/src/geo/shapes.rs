@@ -11,10 +11,28 @@ use super::sphere::EARTH_RADIUS_M;
 use super::vector::V3;
 use crate::registry::Function;
 use serde_json::Value as Json;
+use std::rc::Rc;
 
 /// The polygons of argument `c`.
-pub(super) fn polygons_at(r: &Rows, c: usize, i: usize) -> Option<Vec<Polygon>> {
-    geojson::parse_polygons(&r.json(c, i)?)
+pub(super) fn polygons_at(r: &Rows, c: usize, i: usize) -> Option<Rc<Vec<Polygon>>> {
+    r.shape(c, i, geojson::parse_polygons)
+}
+
+/// The region of each polygon of argument `c`.
+pub(super) fn parts_at(r: &Rows, c: usize, i: usize) -> Option<Rc<Vec<Region>>> {
+    r.shape(c, i, |j| {
+        Some(
+            geojson::parse_polygons(j)?
+                .iter()
+                .map(polygon::polygon_region)
+                .collect(),
+        )
+    })
+}
+
+/// The region of argument `c`: the union of its polygons.
+fn region_at(r: &Rows, c: usize, i: usize) -> Option<Rc<Region>> {
+    r.shape(c, i, |j| Some(region(&geojson::parse_polygons(j)?)))
 }
 
 /// The lines of argument `c`, as points.
@@ -175,7 +193,7 @@ pub(crate) const FUNCTIONS: [Function; 25] = [
         |r: &Rows| {
             bools(r, |r, i| {
                 let x = point_at(r, 0, i)?;
-                Some(polygon::contains(&polygons_at(r, 2, i)?, x))
+                Some(polygon::contains(&parts_at(r, 2, i)?, x))
             })
         }
     ),
@@ -187,7 +205,7 @@ pub(crate) const FUNCTIONS: [Function; 25] = [
         |r: &Rows| {
             reals(r, |r, i| {
                 let x = point_at(r, 0, i)?;
-                Some(polygon::distance_to_polygons(&polygons_at(r, 2, i)?, x)? * EARTH_RADIUS_M)
+                Some(polygon::distance_to_polygons(&parts_at(r, 2, i)?, x)? * EARTH_RADIUS_M)
             })
         }
     ),
@@ -199,25 +217,19 @@ pub(crate) const FUNCTIONS: [Function; 25] = [
         |r: &Rows| {
             dynamics(r, |r, i| {
                 let x = point_at(r, 0, i)?;
-                Some(point_of(polygon::closest_point(&polygons_at(r, 2, i)?, x)?))
+                Some(point_of(polygon::closest_point(&parts_at(r, 2, i)?, x)?))
             })
         }
     ),
     geo_fn!("geo_polygon_area", [Dyn], 1, Real, |r: &Rows| {
-        reals(r, |r, i| {
-            Some(polygon::area(&region(&polygons_at(r, 0, i)?)))
-        })
+        reals(r, |r, i| Some(polygon::area(&*region_at(r, 0, i)?)))
     }),
     geo_fn!("geo_polygon_perimeter", [Dyn], 1, Real, |r: &Rows| {
-        reals(r, |r, i| {
-            Some(polygon::perimeter(&region(&polygons_at(r, 0, i)?)))
-        })
+        reals(r, |r, i| Some(polygon::perimeter(&*region_at(r, 0, i)?)))
     }),
     geo_fn!("geo_polygon_centroid", [Dyn], 1, Dynamic, |r: &Rows| {
         dynamics(r, |r, i| {
-            Some(point_of(polygon::centroid(&region(&polygons_at(
-                r, 0, i,
-            )?))?))
+            Some(point_of(polygon::centroid(&*region_at(r, 0, i)?)?))
         })
     }),
     geo_fn!(
@@ -240,7 +252,7 @@ pub(crate) const FUNCTIONS: [Function; 25] = [
         |r: &Rows| {
             dynamics(r, |r, i| {
                 let tolerance = simplify_tolerance(r.real_or(1, i, 10.0)?)?;
-                let simplified = simplify_region(&region(&polygons_at(r, 0, i)?), tolerance)?;
+                let simplified = simplify_region(&*region_at(r, 0, i)?, tolerance)?;
                 Some(geojson::polygons_json(&simplified))
             })
         }
@@ -264,10 +276,7 @@ pub(crate) const FUNCTIONS: [Function; 25] = [
         Bool,
         |r: &Rows| {
             bools(r, |r, i| {
-                let (a, b) = (
-                    region(&polygons_at(r, 0, i)?),
-                    region(&polygons_at(r, 1, i)?),
-                );
+                let (a, b) = (region_at(r, 0, i)?, region_at(r, 1, i)?);
                 Some(overlay::intersects(&a, &b))
             })
         }
@@ -279,10 +288,7 @@ pub(crate) const FUNCTIONS: [Function; 25] = [
         Dynamic,
         |r: &Rows| {
             dynamics(r, |r, i| {
-                let (a, b) = (
-                    region(&polygons_at(r, 0, i)?),
-                    region(&polygons_at(r, 1, i)?),
-                );
+                let (a, b) = (region_at(r, 0, i)?, region_at(r, 1, i)?);
                 let o = overlay::intersection(&a, &b);
                 Some(output_json(&o.points, &o.lines, &o.region))
             })
@@ -392,7 +398,7 @@ pub(crate) const FUNCTIONS: [Function; 25] = [
         |r: &Rows| {
             bools(r, |r, i| {
                 let lines = lines_at(r, 0, i)?;
-                let region = region(&polygons_at(r, 1, i)?);
+                let region = region_at(r, 1, i)?;
                 let (points, kept) = line::clip(&lines, &region);
                 Some(!points.is_empty() || !kept.is_empty())
             })
@@ -406,7 +412,7 @@ pub(crate) const FUNCTIONS: [Function; 25] = [
         |r: &Rows| {
             dynamics(r, |r, i| {
                 let lines = lines_at(r, 0, i)?;
-                let (points, kept) = line::clip(&lines, &region(&polygons_at(r, 1, i)?));
+                let (points, kept) = line::clip(&lines, &*region_at(r, 1, i)?);
                 Some(output_json(&points, &kept, &Region::default()))
             })
         }
