@@ -62,6 +62,9 @@ pub(crate) const AGGREGATE_NAMES: &[&str] = &[
     "binary_all_and",
     "binary_all_or",
     "binary_all_xor",
+    "hll",
+    "hll_if",
+    "tdigest",
     "percentile",
     "percentiles",
     "percentilew",
@@ -458,6 +461,37 @@ impl Binder<'_> {
                     ScalarType::Dynamic,
                 )
             }
+            "hll" | "hll_if" => {
+                // kqlhunt's sketches are exact: an hll value is the dynamic array of the
+                // distinct values, which `hll_merge` unites and `dcount_hll` counts. Without
+                // values it is null (summarize-operator.md, aggregates' default values).
+                let is_if = name == "hll_if";
+                let args = self.agg_args(
+                    call,
+                    input,
+                    if is_if { 2 } else { 1 },
+                    if is_if { 3 } else { 2 },
+                )?;
+                let x = &args[0];
+                let mut filter = x.expr.clone().is_not_null();
+                if is_if {
+                    filter = filter.and(self.agg_predicate(&args[1], call, 1)?);
+                }
+                let e = agg::array_agg(x.expr.clone()).filter(filter).build();
+                let e = self.built(e, span)?;
+                let set = self.list_to_dynamic(e, x.ty, None, true, span)?;
+                (
+                    datafusion::functions::core::expr_fn::nullif(set, lit("[]")),
+                    ScalarType::Dynamic,
+                )
+            }
+            "tdigest" => {
+                // Exact as well: the digest holds each distinct value with its weight (see
+                // `udf::percentile`), read by `rank_tdigest` and `percentile_tdigest`.
+                let args = self.agg_args(call, input, 1, 2)?;
+                let (e, _) = self.digest_agg(&args[0], args.get(1), call)?;
+                (e, ScalarType::Dynamic)
+            }
             "make_bag" | "make_bag_if" => {
                 let is_if = name == "make_bag_if";
                 let args = self.agg_args(
@@ -720,6 +754,32 @@ impl Binder<'_> {
             out.push((name, percentile_field(column(&hidden), i, ty), ty));
         }
         Ok(out)
+    }
+
+    /// A `tdigest` aggregate: `{"type": ..., "values": [...], "weights": [...]}` sorted by
+    /// value.
+    fn digest_agg(
+        &mut self,
+        x: &Scalar,
+        weight: Option<&Scalar>,
+        call: &Call,
+    ) -> BResult<(DfExpr, ScalarType)> {
+        let kind = match x.ty {
+            ScalarType::Int | ScalarType::Long | ScalarType::DateTime | ScalarType::Timespan => {
+                ValueKind::Long
+            }
+            ScalarType::Real | ScalarType::Decimal => ValueKind::Real,
+            other => return Err(self.agg_type(call, 0, "a number, datetime or timespan", other)),
+        };
+        let value = datafusion::logical_expr::cast(x.expr.clone(), kind.data_type());
+        let mut args = vec![value];
+        args.extend(weight.map(|w| w.expr.clone()));
+        let udaf = datafusion::logical_expr::AggregateUDF::new_from_impl(Percentiles::digest(
+            kind,
+            weight.is_some(),
+            x.ty,
+        ));
+        Ok((udaf.call(args), ScalarType::Dynamic))
     }
 
     /// The nearest-rank percentile aggregate over `x` and its KQL result type (`x`'s type;

@@ -38,6 +38,7 @@ impl Binder<'_> {
             }
             "pack_all" => return self.bind_pack_all(call, input),
             "column_names_of" => return self.bind_column_names_of(call),
+            "bag_pack_columns" => return self.bind_bag_pack_columns(call, input),
             "materialize" | "table" | "view" => {
                 return Err(self.error(Diagnostic::error(
                     E_KIND,
@@ -46,6 +47,9 @@ impl Binder<'_> {
                 )));
             }
             _ => {}
+        }
+        if let Some(s) = self.bind_sketch_call(call, input)? {
+            return Ok(s);
         }
         if super::window::WINDOW_FUNCTIONS.contains(&name) {
             return self.bind_window_call(call, input);
@@ -366,6 +370,35 @@ impl Binder<'_> {
                 ScalarValue::Utf8(Some("{}".into())),
                 ScalarType::Dynamic,
             ));
+        }
+        self.call_registry("bag_pack", args, call.span)
+    }
+
+    /// `bag_pack_columns(c1, c2, ...)` (bag-pack-columns-function.md): a bag of the named
+    /// columns, each under its own name.
+    fn bind_bag_pack_columns(&mut self, call: &Call, input: Option<&Tab>) -> BResult<Scalar> {
+        let mut args = Vec::new();
+        for a in &call.args {
+            let ExprKind::Name(id) = &a.value.kind else {
+                return Err(self.error(Diagnostic::error(
+                    E_ARG_TYPE,
+                    "`bag_pack_columns` takes column names",
+                    a.value.span,
+                )));
+            };
+            let v = self.bind_scalar(&a.value, input)?;
+            args.push(Scalar::constant(
+                ScalarValue::Utf8(Some(id.name.clone())),
+                ScalarType::String,
+            ));
+            args.push(v);
+        }
+        if args.is_empty() {
+            return Err(self.error(Diagnostic::error(
+                E_ARG_COUNT,
+                "`bag_pack_columns` needs at least one column",
+                call.span,
+            )));
         }
         self.call_registry("bag_pack", args, call.span)
     }

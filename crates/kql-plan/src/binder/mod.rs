@@ -17,6 +17,7 @@ mod parse;
 mod parse_kv;
 mod project;
 mod series;
+mod sketches;
 mod sources;
 mod strings;
 mod tabular;

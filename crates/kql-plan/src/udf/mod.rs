@@ -68,6 +68,8 @@ pub(crate) enum OpKind {
     BagKeyTypes,
     /// `string` → `dynamic` bag of the requested key/value pairs (`parse-kv`).
     ParseKv(KvSpec),
+    /// `(tdigest, real)` → `long` rank of the value in the digest (`rank_tdigest`).
+    DigestRank,
 }
 
 /// A UDF instance for one [`OpKind`].
@@ -115,6 +117,7 @@ pub(crate) fn call(kind: OpKind, args: Vec<Expr>) -> std::result::Result<Expr, S
         OpKind::SeriesAxis { .. } => "kql_series_axis".to_string(),
         OpKind::BagKeyTypes => "kql_bag_key_types".to_string(),
         OpKind::ParseKv(spec) => format!("kql_parse_kv[{}]", spec.keys.join(",")),
+        OpKind::DigestRank => "kql_rank_tdigest".to_string(),
         OpKind::HasAnyDynamic { all, cs } => format!(
             "kql_{}{}",
             if *all { "has_all" } else { "has_any" },
@@ -154,6 +157,7 @@ impl ScalarUDFImpl for OpUdf {
                 DataType::List(Arc::new(Field::new_list_field(DataType::Int64, true)))
             }
             OpKind::DynCast(t) => table_schemas::arrow_type(*t),
+            OpKind::DigestRank => DataType::Int64,
             OpKind::RegexMatches { .. } | OpKind::HasAnyDynamic { .. } => DataType::Boolean,
         })
     }
@@ -178,6 +182,25 @@ impl ScalarUDFImpl for OpUdf {
             } => mv_items(&first, *bag_as_array, *limit)?,
             OpKind::MvIndex { limit } => mv_index(&first, *limit)?,
             OpKind::BagKeyTypes => json::bag_key_types(&first)?,
+            OpKind::DigestRank => {
+                let digests = utf8(&first)?;
+                let values = arrow::compute::cast(&nth(&args, 1, n)?, &DataType::Float64)?;
+                let values = values
+                    .as_any()
+                    .downcast_ref::<arrow::array::Float64Array>()
+                    .ok_or_else(|| {
+                        DataFusionError::Internal("rank_tdigest needs a number".into())
+                    })?;
+                let mut b = Int64Builder::with_capacity(n);
+                for i in 0..n {
+                    if digests.is_null(i) || values.is_null(i) {
+                        b.append_null();
+                    } else {
+                        b.append_option(percentile::digest_rank(digests.value(i), values.value(i)));
+                    }
+                }
+                Arc::new(b.finish())
+            }
             OpKind::ParseKv(spec) => {
                 let strings = utf8(&first)?;
                 let mut b = StringBuilder::with_capacity(n, n * 16);

@@ -49,6 +49,8 @@ pub(crate) struct Percentiles {
     weighted: bool,
     /// Gives a JSON array instead of a struct.
     as_array: bool,
+    /// Gives the whole state as a `tdigest` value (JSON) of this KQL type instead.
+    digest: Option<kql_syntax::ScalarType>,
     /// Names the configuration too, so two percentile aggregates of one column have
     /// different column names in the plan.
     name: String,
@@ -69,9 +71,19 @@ impl Percentiles {
             kind,
             weighted,
             as_array,
+            digest: None,
             name,
             signature: Signature::any(if weighted { 2 } else { 1 }, Volatility::Immutable),
         }
+    }
+
+    /// The `tdigest` aggregate: every distinct value with its weight, as
+    /// `{"type": "long", "values": [...], "weights": [...]}`.
+    pub(crate) fn digest(kind: ValueKind, weighted: bool, ty: kql_syntax::ScalarType) -> Self {
+        let mut p = Self::new(&[], kind, weighted, true);
+        p.digest = Some(ty);
+        p.name = format!("kql_tdigest{}[{ty}]", if weighted { "w" } else { "" });
+        p
     }
 
     fn percents(&self) -> Vec<f64> {
@@ -105,17 +117,18 @@ impl AggregateUDFImpl for Percentiles {
 
     fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
         let percents = self.percents();
+        let digest = self.digest.map(|t| t.to_string());
         Ok(match self.kind {
-            ValueKind::Long => Box::new(Acc::<Int64Type>::new(
-                percents,
-                self.weighted,
-                self.as_array,
-            )),
-            ValueKind::Real => Box::new(Acc::<Float64Type>::new(
-                percents,
-                self.weighted,
-                self.as_array,
-            )),
+            ValueKind::Long => {
+                let mut a = Acc::<Int64Type>::new(percents, self.weighted, self.as_array);
+                a.digest = digest;
+                Box::new(a)
+            }
+            ValueKind::Real => {
+                let mut a = Acc::<Float64Type>::new(percents, self.weighted, self.as_array);
+                a.digest = digest;
+                Box::new(a)
+            }
         })
     }
 
@@ -162,6 +175,8 @@ struct Acc<T: ArrowPrimitiveType> {
     percents: Vec<f64>,
     weighted: bool,
     as_array: bool,
+    /// Output the state as a `tdigest` of this KQL type.
+    digest: Option<String>,
 }
 
 impl<T: ArrowPrimitiveType> std::fmt::Debug for Acc<T> {
@@ -184,6 +199,7 @@ where
             percents,
             weighted,
             as_array,
+            digest: None,
         }
     }
 
@@ -267,6 +283,16 @@ where
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
+        if let Some(ty) = self.digest.clone() {
+            self.compact();
+            if self.entries.is_empty() {
+                return Ok(ScalarValue::Utf8(None));
+            }
+            let values: Vec<serde_json::Value> = self.entries.iter().map(|e| e.0.json()).collect();
+            let weights: Vec<serde_json::Value> = self.entries.iter().map(|e| e.1.into()).collect();
+            let digest = serde_json::json!({"type": ty, "values": values, "weights": weights});
+            return Ok(ScalarValue::Utf8(Some(digest.to_string())));
+        }
         let results = self.results();
         if self.as_array {
             let items: Vec<serde_json::Value> = results
@@ -339,6 +365,22 @@ where
     }
 }
 
+/// `rank_tdigest(digest, v)`: the total weight of the digest's values at most `v`
+/// (rank-tdigest-function.md: the rank of 685 among 1..1000 is 685); null for a null or
+/// malformed digest.
+pub(crate) fn digest_rank(digest: &str, v: f64) -> Option<i64> {
+    let d: serde_json::Value = serde_json::from_str(digest).ok()?;
+    let values = d.get("values")?.as_array()?;
+    let weights = d.get("weights")?.as_array()?;
+    let mut rank = 0i64;
+    for (x, w) in values.iter().zip(weights) {
+        if x.as_f64()? <= v {
+            rank = rank.saturating_add(w.as_i64()?);
+        }
+    }
+    Some(rank)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,6 +434,15 @@ mod tests {
         a.merge_batch(&state).unwrap();
         // 1, 2, 3, 4: rank ceil(2) = 2.
         assert_eq!(a.results(), vec![Some(2.0)]);
+    }
+
+    #[test]
+    fn digest_rank_counts_values_up_to_the_given_one() {
+        let d = r#"{"type":"long","values":[1,2,5],"weights":[3,1,2]}"#;
+        assert_eq!(digest_rank(d, 2.0), Some(4));
+        assert_eq!(digest_rank(d, 0.0), Some(0));
+        assert_eq!(digest_rank(d, 9.0), Some(6));
+        assert_eq!(digest_rank("nonsense", 1.0), None);
     }
 
     #[test]
