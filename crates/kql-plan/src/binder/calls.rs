@@ -39,6 +39,7 @@ impl Binder<'_> {
             "pack_all" => return self.bind_pack_all(call, input),
             "column_names_of" => return self.bind_column_names_of(call),
             "bag_pack_columns" => return self.bind_bag_pack_columns(call, input),
+            "bin_auto" => return self.bind_bin_auto(call, input),
             "materialize" | "table" | "view" => {
                 return Err(self.error(Diagnostic::error(
                     E_KIND,
@@ -372,6 +373,41 @@ impl Binder<'_> {
             ));
         }
         self.call_registry("bag_pack", args, call.span)
+    }
+
+    /// `bin_auto(x)` (bin-auto-function.md): `bin_at(x, size, at)` with the bin size and
+    /// origin of the query's `set query_bin_auto_size=...;` and `set
+    /// query_bin_auto_at=...;` (origin 0 by default).
+    fn bind_bin_auto(&mut self, call: &Call, input: Option<&Tab>) -> BResult<Scalar> {
+        let [arg] = call.args.as_slice() else {
+            return Err(self.error(Diagnostic::error(
+                E_ARG_COUNT,
+                "`bin_auto` expects one argument",
+                call.span,
+            )));
+        };
+        let option = |b: &Self, name: &str| {
+            b.query_options
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let Some(size) = option(self, "query_bin_auto_size") else {
+            return Err(self.error(
+                Diagnostic::error(
+                    super::E_NOT_CONSTANT,
+                    "`bin_auto` needs the bin size from `set query_bin_auto_size=...;`",
+                    call.span,
+                )
+                .with_help("add e.g. `set query_bin_auto_size=1h;` before the query"),
+            ));
+        };
+        let x = self.bind_scalar(&arg.value, input)?;
+        match option(self, "query_bin_auto_at") {
+            Some(at) => self.call_registry("bin_at", vec![x, size, at], call.span),
+            None => self.call_registry("bin", vec![x, size], call.span),
+        }
     }
 
     /// `bag_pack_columns(c1, c2, ...)` (bag-pack-columns-function.md): a bag of the named

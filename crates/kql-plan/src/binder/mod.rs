@@ -98,6 +98,8 @@ pub(crate) struct Binder<'a> {
     pub implicit_input: Option<Tab>,
     /// Pending discoveries; while any exists, unknown names bind as `dynamic`.
     pub discoveries: Vec<crate::bound::Discovery>,
+    /// Values of `set` statements (`set query_bin_auto_size=1h;`), by option name.
+    pub query_options: Vec<(String, Scalar)>,
 }
 
 impl<'a> Binder<'a> {
@@ -114,6 +116,7 @@ impl<'a> Binder<'a> {
             agg: None,
             implicit_input: None,
             discoveries: Vec::new(),
+            query_options: Vec::new(),
         }
     }
 
@@ -143,7 +146,14 @@ impl<'a> Binder<'a> {
                         result = Some((tab, e.span));
                     }
                 }
-                Statement::Set(_) => {}
+                Statement::Set(s) => {
+                    if let Some(v) = &s.value
+                        && let Ok(v) = self.bind_scalar(v, None)
+                    {
+                        let v = self.fold(v);
+                        self.query_options.push((s.name.name.clone(), v));
+                    }
+                }
                 Statement::DeclareQueryParameters(d) => {
                     for p in &d.params {
                         let _ = self.bind_query_parameter(p);

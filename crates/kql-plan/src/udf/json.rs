@@ -74,15 +74,25 @@ pub(super) fn list_to_dynamic(
         let values = list.value(i);
         let mut items: Vec<J> = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let mut push = |v: J, items: &mut Vec<J>| {
+            if items.len() < cap && (!dedupe || seen.insert(v.to_string())) {
+                items.push(v);
+            }
+        };
         for j in 0..values.len() {
             if items.len() >= cap {
                 break;
             }
-            let v = element_json(values.as_ref(), j, json_elems);
-            if dedupe && !seen.insert(v.to_string()) {
-                continue;
+            match element_json(values.as_ref(), j, json_elems) {
+                // make-set-aggregation-function.md, "Set from array column": the set of
+                // the arrays' elements.
+                J::Array(inner) if json_elems => {
+                    for v in inner {
+                        push(v, &mut items);
+                    }
+                }
+                v => push(v, &mut items),
             }
-            items.push(v);
         }
         b.append_value(J::Array(items).to_string());
     }

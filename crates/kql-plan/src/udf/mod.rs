@@ -30,9 +30,10 @@ use std::sync::Arc;
 /// What an [`OpUdf`] does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum OpKind {
-    /// `List<T>` → `dynamic` JSON array (elements that are JSON text when `json_elems`),
-    /// at most `limit` elements, without repeated values when `dedupe` (keeping the first
-    /// occurrence); a null list is `[]`.
+    /// `List<T>` → `dynamic` JSON array (elements that are JSON text when `json_elems`;
+    /// an element that is itself an array contributes its items, as Kusto's `make_list` and
+    /// `make_set` flatten arrays one level), at most `limit` elements, without repeated
+    /// values when `dedupe` (keeping the first occurrence); a null list is `[]`.
     ListToDynamic {
         json_elems: bool,
         limit: Option<i64>,
