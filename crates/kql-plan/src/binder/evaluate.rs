@@ -40,6 +40,7 @@ impl Binder<'_> {
             "ipv6_lookup" => self.bind_ip_lookup(input, call, span, true),
             "geo_polygon_lookup" => self.bind_geo_lookup(input, call, span, false),
             "geo_line_lookup" => self.bind_geo_lookup(input, call, span, true),
+            "sliding_window_counts" => self.bind_sliding_window_counts(input, call, span),
             other => Err(self.error(Diagnostic::error(
                 E_UNSUPPORTED,
                 format!("the `{other}` plugin is not supported yet (kqlhunt runs `bag_unpack`, `pivot` and the lookup plugins)"),

@@ -1,6 +1,7 @@
 //! The binder: one struct, its `impl` split by construct across the files of this module
 //! (statements and scopes here; expressions, operators, sources and aggregates beside it).
 
+mod activity_plugins;
 mod aggregate;
 mod calls;
 mod codes;
