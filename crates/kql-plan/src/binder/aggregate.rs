@@ -299,7 +299,19 @@ impl Binder<'_> {
                 } else {
                     e
                 };
-                (e, ty)
+                // The sum of no values is 0 (summarize-operator.md, aggregates' defaults).
+                let zero = match ty {
+                    ScalarType::Long => Some(lit(0i64)),
+                    ScalarType::Real => Some(lit(0.0f64)),
+                    ScalarType::Timespan => Some(lit(
+                        datafusion::scalar::ScalarValue::DurationNanosecond(Some(0)),
+                    )),
+                    _ => None,
+                };
+                match zero {
+                    Some(z) => (datafusion::functions::expr_fn::coalesce(vec![e, z]), ty),
+                    None => (e, ty),
+                }
             }
             "avg" | "avgif" => {
                 let n = if name == "avg" { 1 } else { 2 };
@@ -314,6 +326,9 @@ impl Binder<'_> {
                 } else {
                     e
                 };
+                // The average of no values is 0/0, NaN (summarize-operator.md's example of
+                // aggregates over an empty table).
+                let e = datafusion::functions::expr_fn::coalesce(vec![e, lit(f64::NAN)]);
                 (e, ScalarType::Real)
             }
             "min" | "max" | "minif" | "maxif" => {
