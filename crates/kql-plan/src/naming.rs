@@ -27,6 +27,10 @@ enum Kind {
     FirstArgumentValueIfColumn,
     /// The prefix alone.
     PrefixOnly,
+    /// `prefix_<first>_<second>`: the covariance aggregates, as the documentation's examples
+    /// print them (covariancep-aggregation-function.md: `covariancep_x_y`), where the
+    /// catalogue lists only the first argument.
+    PrefixAndTwoArguments,
 }
 
 use Kind::*;
@@ -74,12 +78,12 @@ static TABLE: &[(&str, Kind, Option<&str>)] = &[
         Some("count_distinctif"),
     ),
     ("countif", PrefixAndFirstArgument, Some("countif")),
-    ("covariance", PrefixAndFirstArgument, Some("covariance")),
-    ("covarianceif", PrefixAndFirstArgument, Some("covarianceif")),
-    ("covariancep", PrefixAndFirstArgument, Some("covariancep")),
+    ("covariance", PrefixAndTwoArguments, Some("covariance")),
+    ("covarianceif", PrefixAndTwoArguments, Some("covarianceif")),
+    ("covariancep", PrefixAndTwoArguments, Some("covariancep")),
     (
         "covariancepif",
-        PrefixAndFirstArgument,
+        PrefixAndTwoArguments,
         Some("covariancepif"),
     ),
     ("dcount", PrefixAndFirstArgument, Some("dcount")),
@@ -258,6 +262,15 @@ fn call_name(c: &Call) -> Option<String> {
         }
         FirstArgumentValueIfColumn => first.and_then(literal_text),
         PrefixOnly => prefix.map(str::to_string),
+        PrefixAndTwoArguments => {
+            let arg = |i: usize| {
+                c.args
+                    .get(i)
+                    .and_then(|a| result_name(&a.value))
+                    .unwrap_or_default()
+            };
+            prefix.map(|p| format!("{p}_{}_{}", arg(0), arg(1)))
+        }
     }
 }
 
