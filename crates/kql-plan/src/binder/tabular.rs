@@ -397,7 +397,7 @@ pub(crate) fn operator_name(k: &OperatorKind) -> &'static str {
         OperatorKind::Facet { .. } => "facet",
         OperatorKind::Partition { .. } => "partition",
         OperatorKind::Consume(_) => "consume",
+        OperatorKind::Scan(_) => "scan",
         OperatorKind::Other(_) => "this",
-        _ => "this",
     }
 }
