@@ -251,7 +251,13 @@ enum ListKind {
     Terms(TermSet),
     /// The needles as compared (folded unless case-sensitive).
     Set(HashSet<String>),
+    /// A short list, compared one by one: cheaper than hashing each value. Folded unless
+    /// case-sensitive.
+    Few(Vec<String>),
 }
+
+/// Lists up to this long are compared needle by needle.
+const FEW_NEEDLES: usize = 16;
 
 impl ListMatcher {
     /// Compiles `<op> (needles)`.
@@ -260,12 +266,16 @@ impl ListMatcher {
             ListStringOp::HasAny | ListStringOp::HasAll => {
                 ListKind::Terms(TermSet::new(StringOp::Has, &needles, case_sensitive))
             }
-            ListStringOp::In => ListKind::Set(
-                needles
+            ListStringOp::In => {
+                let compared = needles
                     .iter()
-                    .map(|n| if case_sensitive { n.clone() } else { fold(n) })
-                    .collect(),
-            ),
+                    .map(|n| if case_sensitive { n.clone() } else { fold(n) });
+                if needles.len() <= FEW_NEEDLES {
+                    ListKind::Few(compared.collect())
+                } else {
+                    ListKind::Set(compared.collect())
+                }
+            }
         };
         ListMatcher {
             op,
@@ -304,6 +314,17 @@ impl ListMatcher {
                 buf.clear();
                 fold_into(hay, buf);
                 set.contains(buf.as_str())
+            }
+            (ListKind::Few(few), _) if self.case_sensitive => few.iter().any(|n| n == hay),
+            // An ASCII value folds to its ASCII lower case, and only ASCII needles can fold
+            // to that (see `fold`): a byte-wise comparison ignoring ASCII case is exact.
+            (ListKind::Few(few), _) if hay.is_ascii() => few
+                .iter()
+                .any(|n| n.len() == hay.len() && n.as_bytes().eq_ignore_ascii_case(hay.as_bytes())),
+            (ListKind::Few(few), _) => {
+                buf.clear();
+                fold_into(hay, buf);
+                few.iter().any(|n| n == buf)
             }
         }
     }

@@ -132,6 +132,11 @@ impl StringMatchUdf {
             signature: Signature::any(1, Volatility::Immutable),
         }
     }
+
+    /// The compiled operator and needle (readers derive record prefilters from it).
+    pub fn matcher(&self) -> &StringMatcher {
+        &self.matcher
+    }
 }
 
 impl PartialEq for StringMatchUdf {
@@ -185,6 +190,11 @@ impl ListMatchUdf {
             name,
             signature: Signature::any(1, Volatility::Immutable),
         }
+    }
+
+    /// The compiled operator and needles (readers derive record prefilters from it).
+    pub fn matcher(&self) -> &ListMatcher {
+        &self.matcher
     }
 }
 
