@@ -11,7 +11,8 @@
 //! * a literal is searched both as written and in its JSON-escaped form (`\` → `\\`,
 //!   `"` → `\"`, control characters → `\n`, `\t`, …), or CSV-escaped form (`"` → `""`);
 //! * a JSON record containing a `\u` escape is always kept: the escape can hide any
-//!   character of a literal (`\u0064ocker` is `docker`);
+//!   character of a literal (`\u0064ocker` is `docker`); an escaped backslash followed by a
+//!   `u` (`C:\\Users`) is no such escape;
 //! * a JSON record containing `\/` is kept when some literal contains `/`;
 //! * case-insensitivity is ASCII only, so a literal is reduced to its longest all-ASCII run
 //!   (an all-non-ASCII literal disables the prefilter): the run must occur in any text that
@@ -20,7 +21,6 @@
 //! An empty literal set, or one with an empty literal, keeps every record.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use memchr::memmem;
 
 /// How a record's text escapes characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,23 +40,52 @@ pub struct Prefilter {
     json: Option<Matcher>,
     csv: Option<Matcher>,
     raw: Option<Matcher>,
+    /// Some literal contains `/`, which JSON may write `\/`.
     any_slash: bool,
+    /// Finders of `\u` and `\/`, the escapes that can hide a literal's character.
+    escapes: [memchr::memmem::Finder<'static>; 2],
 }
 
+/// A compiled literal set.
 #[derive(Debug, Clone)]
-struct Matcher(AhoCorasick);
+enum Matcher {
+    /// Aho-Corasick's SIMD "packed" searcher (Teddy), for up to a few dozen patterns.
+    Packed(aho_corasick::packed::Searcher),
+    /// The general automaton, for larger sets or machines without the SIMD searcher.
+    Automaton(AhoCorasick),
+}
 
 impl Matcher {
-    /// Patterns are matched against the ASCII-lowercased record: a case-sensitive
-    /// automaton over lowercased patterns can use Aho-Corasick's SIMD searchers, which its
-    /// case-insensitive mode cannot, and lowercasing a record is one vectorised pass.
+    /// Patterns are matched against the ASCII-lowercased record: a case-sensitive search
+    /// over lowercased patterns can use the SIMD searcher, which case-insensitive search
+    /// cannot, and lowercasing a record is one vectorised pass. The packed searcher is
+    /// asked for directly: left to choose, the automaton may prefer a rare-byte scan whose
+    /// bytes are common in JSON text.
     fn new(patterns: &[String]) -> Option<Self> {
         let lower: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
+        if let Some(s) = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&lower)
+            .build()
+        {
+            return Some(Matcher::Packed(s));
+        }
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
             .build(lower)
             .ok()
-            .map(Matcher)
+            .map(Matcher::Automaton)
+    }
+
+    /// The start of the first match at or after `from`.
+    fn find_from(&self, hay: &[u8], from: usize) -> Option<usize> {
+        let from = from.min(hay.len());
+        match self {
+            Matcher::Packed(s) => s.find_in(hay, aho_corasick::Span::from(from..hay.len())),
+            Matcher::Automaton(ac) => ac.find(aho_corasick::Input::new(hay).span(from..hay.len())),
+        }
+        .map(|m| m.start())
     }
 }
 
@@ -76,6 +105,7 @@ impl Prefilter {
                     csv: None,
                     raw: None,
                     any_slash: false,
+                    escapes: escape_finders(),
                 };
             }
         };
@@ -97,6 +127,7 @@ impl Prefilter {
             csv: Matcher::new(&csv),
             raw: Matcher::new(&runs),
             any_slash: runs.iter().any(|r| r.contains('/')),
+            escapes: escape_finders(),
         }
     }
 
@@ -117,19 +148,131 @@ impl Prefilter {
             Encoding::Csv => &self.csv,
             Encoding::Raw => &self.raw,
         };
-        let Some(Matcher(ac)) = m else {
+        let Some(m) = m else {
             return true;
         };
-        scratch.clear();
-        scratch.extend_from_slice(record);
-        scratch.make_ascii_lowercase();
-        if ac.is_match(scratch.as_slice()) {
-            return true;
+        lowercase_into(record, scratch);
+        if encoding == Encoding::Json {
+            return self.json_search(record, scratch).next_from(0).is_some();
         }
-        encoding == Encoding::Json
-            && (memmem::find(record, b"\\u").is_some()
-                || (self.any_slash && memmem::find(record, b"\\/").is_some()))
+        m.find_from(scratch, 0).is_some()
     }
+
+    /// A search of `text`, JSON text that may hold many records (a chunk of NDJSON
+    /// lines), with `lower` its copy from [`lowercase_into`]. Searching a chunk once is
+    /// much cheaper than searching its records one by one: a reader asks for the next hit
+    /// from each record's start and drops the record when the hit lies beyond its end.
+    pub fn json_search<'a>(&'a self, text: &'a [u8], lower: &'a [u8]) -> JsonSearch<'a> {
+        JsonSearch {
+            prefilter: self,
+            text,
+            lower,
+            literal: Cached::Unknown,
+            escape: Cached::Unknown,
+        }
+    }
+
+    /// True when the prefilter drops JSON records (it has literals to look for).
+    pub fn filters_json(&self) -> bool {
+        self.json.is_some()
+    }
+}
+
+/// Writes `text` ASCII-lowercased into `out` (replacing its contents).
+pub fn lowercase_into(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    // Branch-free so that it vectorises: `A`..=`Z` gain the 0x20 bit, nothing else changes.
+    out.extend(
+        text.iter()
+            .map(|&b| b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)),
+    );
+}
+
+/// The next hit of one kind at or after some position, remembered between questions.
+#[derive(Debug, Clone, Copy)]
+enum Cached {
+    Unknown,
+    At(usize),
+    Nowhere,
+}
+
+/// Hits in one JSON text: literals (in the lowercased copy) and escapes that could hide
+/// one (in the text as written). Positions are asked for in increasing order; each kind is
+/// searched again only once its cached hit lies behind.
+#[derive(Debug)]
+pub struct JsonSearch<'a> {
+    prefilter: &'a Prefilter,
+    text: &'a [u8],
+    lower: &'a [u8],
+    literal: Cached,
+    escape: Cached,
+}
+
+impl JsonSearch<'_> {
+    /// The first hit at or after `from`: a literal, or an escape that could hide one
+    /// (`\u` always, `\/` when a literal has a `/`). Without literals, `from` itself.
+    pub fn next_from(&mut self, from: usize) -> Option<usize> {
+        let Some(m) = &self.prefilter.json else {
+            return Some(from);
+        };
+        if matches!(self.literal, Cached::Unknown)
+            || matches!(self.literal, Cached::At(h) if h < from)
+        {
+            self.literal = match m.find_from(self.lower, from) {
+                Some(h) => Cached::At(h),
+                None => Cached::Nowhere,
+            };
+        }
+        if matches!(self.escape, Cached::Unknown)
+            || matches!(self.escape, Cached::At(h) if h < from)
+        {
+            self.escape = match next_escape(self.text, from, self.prefilter) {
+                Some(h) => Cached::At(h),
+                None => Cached::Nowhere,
+            };
+        }
+        match (self.literal, self.escape) {
+            (Cached::At(a), Cached::At(b)) => Some(a.min(b)),
+            (Cached::At(a), _) | (_, Cached::At(a)) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// The position of the first escape at or after `from` in JSON text that could hide a
+/// literal's character: `\uXXXX`, or `\/` when a literal has a `/`. A backslash counts only when an
+/// even number of backslashes precede it: in `C:\\Users` the pair is an escaped
+/// backslash and the `U` is a plain letter.
+fn next_escape(text: &[u8], from: usize, p: &Prefilter) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let rest = text.get(at..)?;
+        let u = p.escapes[0].find(rest);
+        let slash = if p.any_slash {
+            p.escapes[1].find(rest)
+        } else {
+            None
+        };
+        let i = at + u.into_iter().chain(slash).min()?;
+        // Only an odd run of backslashes ending here escapes the next byte; the run may
+        // have begun before `from`.
+        let before = count_backslashes(text.get(..i).unwrap_or_default().iter().rev());
+        if before % 2 == 0 {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+}
+
+fn escape_finders() -> [memchr::memmem::Finder<'static>; 2] {
+    [
+        memchr::memmem::Finder::new(b"\\u").into_owned(),
+        memchr::memmem::Finder::new(b"\\/").into_owned(),
+    ]
+}
+
+fn count_backslashes<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
+    bytes.take_while(|&&b| b == b'\\').count()
 }
 
 /// The longest run of ASCII characters; `None` when there is none (or the literal is
@@ -178,6 +321,50 @@ mod tests {
         let p = Prefilter::new(&[r#"say "hi""#]);
         assert!(p.may_match(br#"{"c":"say \"hi\""}"#, Encoding::Json));
         assert!(p.may_match(br#"x,"say ""hi""",y"#, Encoding::Csv));
+    }
+
+    #[test]
+    fn an_escaped_backslash_is_not_an_escape_that_hides_a_literal() {
+        let p = Prefilter::new(&["docker"]);
+        // `\\U` is a backslash then `U`: nothing is hidden.
+        assert!(!p.may_match(br#"{"FolderPath":"C:\\Users\\x"}"#, Encoding::Json));
+        assert!(!p.may_match(br#"{"FolderPath":"C:\\users"}"#, Encoding::Json));
+        // `\\\u0064` is a backslash then an escaped `d`.
+        assert!(p.may_match(br#"{"FolderPath":"C:\\\u0064ocker"}"#, Encoding::Json));
+        // `\U0064` is not an escape JSON has.
+        assert!(!p.may_match(br#"{"FolderPath":"\U0064"}"#, Encoding::Json));
+    }
+
+    #[test]
+    fn one_search_over_a_chunk_finds_the_records_to_keep() {
+        let p = Prefilter::new(&["docker"]);
+        let text: &[u8] =
+            b"{\"a\":\"bash\"}\n{\"a\":\"DOCKER\"}\n{\"a\":\"x\"}\n{\"a\":\"\\u0064\"}\n";
+        let mut lower = Vec::new();
+        lowercase_into(text, &mut lower);
+        let mut search = p.json_search(text, &lower);
+        let first = search.next_from(0).unwrap();
+        assert_eq!(&text[first..first + 6], b"DOCKER");
+        assert_eq!(search.next_from(3), Some(first));
+        let second = search.next_from(first + 1).unwrap();
+        assert_eq!(&text[second..second + 2], b"\\u");
+        assert_eq!(search.next_from(second + 1), None);
+        // A search that starts inside a run of backslashes still sees the whole run: the
+        // third backslash of `\\\u` escapes the `u`.
+        let text: &[u8] = br#"{"a":"\\\u0064"}"#;
+        lowercase_into(text, &mut lower);
+        assert_eq!(p.json_search(text, &lower).next_from(7), Some(8));
+        // Without literals every position is a hit.
+        let all = Prefilter::new::<&str>(&[]);
+        assert_eq!(all.json_search(text, &lower).next_from(7), Some(7));
+    }
+
+    #[test]
+    fn lowercasing_changes_only_ascii_capitals() {
+        let all: Vec<u8> = (0..=255).collect();
+        let mut out = Vec::new();
+        lowercase_into(&all, &mut out);
+        assert_eq!(out, all.to_ascii_lowercase());
     }
 
     #[test]

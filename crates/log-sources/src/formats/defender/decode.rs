@@ -142,6 +142,17 @@ impl JsonDecoder {
         self.decode_at(text, at, sink, 0)
     }
 
+    /// [`Self::decode`] for a text the caller has already offered to the prefilter (the
+    /// elements of a batch message are still offered one by one).
+    pub fn decode_unfiltered(
+        &mut self,
+        text: &str,
+        at: &Location,
+        sink: &mut dyn EventSink,
+    ) -> Outcome {
+        self.decode_checked(text, at, sink, 0)
+    }
+
     fn decode_at(
         &mut self,
         text: &str,
@@ -155,6 +166,16 @@ impl JsonDecoder {
             self.prefiltered += 1;
             return Outcome::Skipped;
         }
+        self.decode_checked(text, at, sink, depth)
+    }
+
+    fn decode_checked(
+        &mut self,
+        text: &str,
+        at: &Location,
+        sink: &mut dyn EventSink,
+        depth: u8,
+    ) -> Outcome {
         let mut s = Scanner::new(text);
         let shape = match s.peek() {
             Some(b'{') => self.scan_object(text, &mut s, depth),

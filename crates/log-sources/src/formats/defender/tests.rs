@@ -452,6 +452,48 @@ fn prefilter_drops_records_without_a_literal() {
     assert_eq!(out.prefiltered, 2);
 }
 
+/// The NDJSON reader searches each chunk once for the literals: records whose text holds
+/// one (in any ASCII case, or behind a `\u` escape) are kept whatever the chunking, the
+/// others are counted as prefiltered, and blank or oversized lines are treated as always.
+#[test]
+fn chunk_wide_prefilter_keeps_every_possible_match() {
+    let row = |name: &str, folder: &str| {
+        format!(
+            "{{\"Timestamp\":\"2025-03-04T10:15:02Z\",\"DeviceName\":\"n\",\"ActionType\":\"ProcessCreated\",\"FileName\":\"{name}\",\"FolderPath\":\"{folder}\",\"ProcessId\":1}}\n"
+        )
+    };
+    let mut data = String::new();
+    data.push_str(&row("bash", "/usr/bin/bash"));
+    data.push_str(&row("DoCkEr", "/usr/bin/docker"));
+    data.push_str("\n  \n");
+    data.push_str(&row("\\u0064ocker", "/usr/bin/x"));
+    data.push_str(&row("cmd.exe", "C:\\\\Users\\\\docs"));
+    data.push_str(&row("sh", "/bin/sh"));
+    data.push_str(&row(&"x".repeat(300), "/usr/bin/docker"));
+    data.push_str(&row("docker", "/usr/bin/docker"));
+    let mut c = ctx("p.ndjson", TableRequest::all());
+    c.options.max_record_bytes = 256;
+    c.prefilter = Some(Arc::new(Prefilter::new(&["docker"])));
+    let whole = feed_all(&mut *open(FORMAT_NDJSON, &c), data.as_bytes());
+    assert_eq!(
+        whole.strs(DPE, "FileName"),
+        vec![s("DoCkEr"), s("docker"), s("docker")]
+    );
+    // bash, cmd.exe (`\\U` escapes a backslash, not a character) and sh.
+    assert_eq!(whole.prefiltered, 3);
+    assert!(
+        matches!(whole.bad.as_slice(), [b] if matches!(b.reason, BadReason::Oversized { .. })),
+        "{:?}",
+        whole.bad
+    );
+    for sizes in [&[1][..], &[7, 64, 3][..], &[100][..]] {
+        let parts = feed_in_chunks(&mut *open(FORMAT_NDJSON, &c), data.as_bytes(), sizes);
+        assert_eq!(parts.batches, whole.batches, "chunks of {sizes:?}");
+        assert_eq!(parts.bad, whole.bad, "chunks of {sizes:?}");
+        assert_eq!(parts.prefiltered, whole.prefiltered, "chunks of {sizes:?}");
+    }
+}
+
 /// Every reader gives identical rows and reports whatever the chunk sizes.
 #[test]
 fn chunk_sizes_do_not_change_the_result() {
