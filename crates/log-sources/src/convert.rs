@@ -232,6 +232,7 @@ mod tests {
             )),
             processes: None,
             prefilter: None,
+            parquet_filter: None,
         };
         let mut batches = Vec::new();
         back.read_all(&plan, &mut |_, b| {

@@ -25,6 +25,18 @@ pub struct ReadOptions {
     /// Uncompressed line-oriented files at least twice this size are scanned in parallel
     /// byte ranges of at least this size.
     pub split_bytes: u64,
+    /// Let a query's filters narrow the scans (record prefilters, Parquet row-group
+    /// pruning; see [`crate::provider`]). The default is on unless the environment variable
+    /// [`NO_PUSHDOWN_ENV`] is set (to anything but `0` or empty), which is how the results
+    /// with and without pushdown are compared.
+    pub pushdown: bool,
+}
+
+/// Set (to anything but `0` or empty) to turn filter pushdown off by default.
+pub const NO_PUSHDOWN_ENV: &str = "KQLHUNT_NO_PUSHDOWN";
+
+fn pushdown_default() -> bool {
+    std::env::var(NO_PUSHDOWN_ENV).map_or(true, |v| v.is_empty() || v == "0")
 }
 
 impl Default for ReadOptions {
@@ -37,6 +49,7 @@ impl Default for ReadOptions {
             max_reported_bad: 1000,
             chunk_bytes: 4 * 1024 * 1024,
             split_bytes: 16 * 1024 * 1024,
+            pushdown: pushdown_default(),
         }
     }
 }

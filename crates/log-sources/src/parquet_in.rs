@@ -111,11 +111,19 @@ pub fn tables_of(path: &Path, options: &ReadOptions) -> Result<Vec<&'static str>
     })
 }
 
-/// Reads a Parquet file's rows into its table.
+/// The number of row groups in a Parquet file (the units a scan can share out).
+pub fn row_group_count(path: &Path) -> Result<usize, SourceError> {
+    Ok(builder(path)?.metadata().num_row_groups())
+}
+
+/// Reads a Parquet file's rows into its table: all row groups, or those in `row_groups`.
+/// With the plan's [`crate::parquet_filter::ParquetFilter`], row groups whose statistics
+/// rule the filters out are skipped.
 pub fn read(
     path: &Path,
     name: &Arc<str>,
     plan: &ReadPlan,
+    row_groups: Option<std::ops::Range<usize>>,
     sink: &mut dyn EventSink,
 ) -> Result<(), SourceError> {
     let at = |offset: u64| Location {
@@ -167,9 +175,19 @@ pub fn read(
     roots.sort_unstable();
     roots.dedup();
     let mask = ProjectionMask::roots(b.parquet_schema(), roots);
+    let metadata = b.metadata().clone();
+    let n = metadata.num_row_groups();
+    let mut groups: Vec<usize> = match row_groups {
+        Some(r) => (r.start.min(n)..r.end.min(n)).collect(),
+        None => (0..n).collect(),
+    };
+    if let Some(f) = &plan.parquet_filter {
+        groups = f.prune_row_groups(table, &file_schema, &metadata, groups);
+    }
     let reader = b
         .with_projection(mask)
         .with_batch_size(plan.options.batch_size)
+        .with_row_groups(groups)
         .build()
         .map_err(|e| perr(path, e))?;
     let mut row_offset = 0u64;

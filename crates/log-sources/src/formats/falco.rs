@@ -53,6 +53,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     splittable: true,
     needs_header: false,
     lineage: false,
+    verbatim: None,
 };
 
 /// Reads Falco JSON alerts.

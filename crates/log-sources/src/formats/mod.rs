@@ -13,6 +13,7 @@
 //!     splittable: false,                     // can a line start in the middle of the file be read alone?
 //!     needs_header: false,                   // must a resumed read see the first line again (CSV)?
 //!     lineage: true,                         // does it keep the process table?
+//!     verbatim: None,                        // columns a query-derived prefilter may use
 //! },
 //! ```
 //!
@@ -142,7 +143,18 @@ pub struct FormatEntry {
     /// True when the reader links processes to parents seen earlier through the process
     /// table: its inputs are read in run order, by one thread, on the pass's table.
     pub lineage: bool,
+    /// The columns whose values occur verbatim (modulo the format's escaping) in the raw
+    /// record, so that a scan may drop records lacking a literal the query requires of
+    /// them (see [`crate::pushdown`]); `None` when the reader takes no prefilter.
+    ///
+    /// Mapped formats have none: their columns are often computed (basenames, joined or
+    /// hex-decoded command lines, XML-unescaped values), and the lineage formats must see
+    /// every event, since a dropped parent would leave its children's parent columns empty.
+    pub verbatim: Option<VerbatimFn>,
 }
+
+/// True when `column` of `table` is copied from the raw record as written.
+pub type VerbatimFn = fn(&table_schemas::TableSchema, &str) -> bool;
 
 impl FormatEntry {
     /// True when the format may produce rows of `table`.

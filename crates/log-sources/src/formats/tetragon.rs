@@ -57,6 +57,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     splittable: false,
     needs_header: false,
     lineage: true,
+    verbatim: None,
 };
 
 /// Reads Tetragon's JSON export.

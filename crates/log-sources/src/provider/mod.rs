@@ -12,26 +12,38 @@
 //! spread: one partition reads all of them, in run order, on one set of process tables made
 //! for that scan. Parallel ranges or threads would see a child before its parent.
 //!
-//! Row prefilter hook: [`LogTable::with_prefilter`] returns a provider whose scans drop,
-//! before parsing, records that contain none of the given literals (see
-//! [`crate::prefilter`]). The planner calls it when a query's filters imply such a set.
+//! Filter pushdown: DataFusion offers the scan the filters above it; the provider accepts
+//! them all as *inexact* (DataFusion still applies each one to the rows produced) and
+//! derives from them, per input format, the literals a raw record must contain for its row
+//! to possibly pass ([`crate::pushdown`]). Readers then drop records without any before
+//! parsing them ([`crate::prefilter`]). Only formats that copy the columns concerned
+//! verbatim from the record take part ([`crate::formats::FormatEntry::verbatim`]).
+//! [`ReadOptions::pushdown`] turns this off (the environment variable `KQLHUNT_NO_PUSHDOWN`
+//! sets its default), to compare results. [`LogTable::with_prefilter`] sets a prefilter by
+//! hand instead, for every input. Parquet inputs get the filters themselves, as physical
+//! expressions, to skip row groups by their statistics ([`crate::parquet_filter`]); a
+//! Parquet file's row groups are shared out among the partitions like the byte ranges of
+//! a large line-oriented file.
 //!
 //! Bad records met during scans are collected in [`LogTable::report`].
 
 use crate::error::SourceError;
 use crate::inputs::{InputKind, Inputs};
 use crate::options::{ReadOptions, TableRequest};
+use crate::parquet_filter::ParquetFilter;
 use crate::prefilter::Prefilter;
+use crate::pushdown::{self, Requirement};
 use crate::read::{ReadPlan, read_input, tolerate};
 use crate::report::ReadReport;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider};
-use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::common::{Column, DFSchema};
 use datafusion::error::{DataFusionError, Result as DfResult};
 use datafusion::execution::TaskContext;
-use datafusion::logical_expr::{Expr, TableType};
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown, TableType};
 use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
@@ -46,6 +58,16 @@ use table_schemas::TableSchema;
 
 /// Batches in flight per partition.
 const CHANNEL_DEPTH: usize = 2;
+
+/// A prefilter derived from a scan's filters for the inputs of one format.
+#[derive(Debug, Clone)]
+pub struct PushedPrefilter {
+    /// The format whose inputs it applies to.
+    pub format: &'static str,
+    /// The literals and the columns they were required of.
+    pub requirement: Requirement,
+    prefilter: Arc<Prefilter>,
+}
 
 /// A Sentinel table over local telemetry files.
 #[derive(Debug, Clone)]
@@ -97,6 +119,73 @@ impl LogTable {
         self.report.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
+    /// The prefilters `filters` imply, one per format of this table's inputs that can
+    /// take one.
+    fn derive_prefilters(&self, filters: &[Expr]) -> Vec<PushedPrefilter> {
+        if filters.is_empty() || self.prefilter.is_some() || !self.options.pushdown {
+            return Vec::new();
+        }
+        let mut out: Vec<PushedPrefilter> = Vec::new();
+        for input in &self.inputs.inputs {
+            let InputKind::Stream(entry) = input.kind else {
+                continue;
+            };
+            let Some(verbatim) = entry.verbatim else {
+                continue;
+            };
+            if !input.may_contain(&self.table.name) || out.iter().any(|p| p.format == entry.name) {
+                continue;
+            }
+            let table = self.table;
+            let Some(requirement) = pushdown::derive(filters, &|c| verbatim(table, c)) else {
+                continue;
+            };
+            let prefilter = Prefilter::new(&requirement.literals.iter().collect::<Vec<_>>());
+            if prefilter.keeps_everything() {
+                continue;
+            }
+            out.push(PushedPrefilter {
+                format: entry.name,
+                requirement,
+                prefilter: Arc::new(prefilter),
+            });
+        }
+        out
+    }
+
+    /// The filters as physical expressions over the table, for the Parquet inputs (none
+    /// when there are none).
+    fn parquet_filter(&self, state: &dyn Session, filters: &[Expr]) -> Option<Arc<ParquetFilter>> {
+        let any_parquet = self
+            .inputs
+            .inputs
+            .iter()
+            .any(|i| matches!(i.kind, InputKind::Parquet) && i.may_contain(&self.table.name));
+        if filters.is_empty() || !any_parquet || !self.options.pushdown {
+            return None;
+        }
+        let schema = DFSchema::try_from(self.schema.as_ref().clone()).ok()?;
+        let conjuncts: Vec<_> = filters
+            .iter()
+            .filter_map(|f| {
+                // The table's columns, whatever name the query gave the table.
+                let f = f
+                    .clone()
+                    .transform(|e| match e {
+                        Expr::Column(c) => Ok(Transformed::yes(Expr::Column(
+                            Column::new_unqualified(c.name),
+                        ))),
+                        other => Ok(Transformed::no(other)),
+                    })
+                    .ok()?
+                    .data;
+                state.create_physical_expr(f, &schema).ok()
+            })
+            .collect();
+        let f = ParquetFilter::new(self.schema.clone(), conjuncts);
+        (!f.is_empty()).then(|| Arc::new(f))
+    }
+
     /// The partitions of a scan: each a list of (input index, byte range) units.
     fn partitions(&self, target: usize) -> Vec<Vec<Unit>> {
         let target = target.max(1);
@@ -115,6 +204,22 @@ impl LogTable {
                     range: None,
                 });
                 lineage.1 += size;
+            } else if let Some(groups) = self.row_groups(input, target) {
+                // A Parquet file: its row groups in `target` runs.
+                let parts = groups.min(target).max(1);
+                let step = groups.div_ceil(parts);
+                let mut start = 0;
+                while start < groups {
+                    let end = (start + step).min(groups);
+                    units.push((
+                        vec![Unit {
+                            input: i,
+                            range: Some(start as u64..end as u64),
+                        }],
+                        size * (end - start) as u64 / groups as u64,
+                    ));
+                    start = end;
+                }
             } else if input.splittable() && size >= 2 * min_split && target > 1 {
                 let parts = (size / min_split).min(target as u64).max(1);
                 let step = size.div_ceil(parts);
@@ -165,6 +270,18 @@ impl LogTable {
     }
 }
 
+impl LogTable {
+    /// The row group count of a Parquet input worth sharing out (several groups, several
+    /// partitions).
+    fn row_groups(&self, input: &crate::inputs::Input, target: usize) -> Option<usize> {
+        if !matches!(input.kind, InputKind::Parquet) || target < 2 {
+            return None;
+        }
+        let groups = crate::parquet_in::row_group_count(input.file_path()?).ok()?;
+        (groups > 1).then_some(groups)
+    }
+}
+
 #[async_trait]
 impl TableProvider for LogTable {
     fn schema(&self) -> SchemaRef {
@@ -175,11 +292,20 @@ impl TableProvider for LogTable {
         TableType::Base
     }
 
+    /// Every filter is accepted as inexact: DataFusion keeps applying it, and the scan
+    /// uses what it can of it as a record prefilter.
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> DfResult<Vec<TableProviderFilterPushDown>> {
+        Ok(vec![TableProviderFilterPushDown::Inexact; filters.len()])
+    }
+
     async fn scan(
         &self,
         state: &dyn Session,
         projection: Option<&Vec<usize>>,
-        _filters: &[Expr],
+        filters: &[Expr],
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
         let projected = match projection {
@@ -191,6 +317,7 @@ impl TableProvider for LogTable {
             options: self.options.clone(),
             tables: Arc::new(tables),
             prefilter: self.prefilter.clone(),
+            parquet_filter: self.parquet_filter(state, filters),
             processes: None,
         };
         let partitions = self.partitions(state.config().target_partitions());
@@ -205,6 +332,7 @@ impl TableProvider for LogTable {
             schema: projected,
             inputs: self.inputs.clone(),
             plan,
+            pushed: Arc::new(self.derive_prefilters(filters)),
             partitions,
             limit,
             report: self.report.clone(),
@@ -227,10 +355,56 @@ pub struct LogScanExec {
     schema: SchemaRef,
     inputs: Arc<Inputs>,
     plan: ReadPlan,
+    pushed: Arc<Vec<PushedPrefilter>>,
     partitions: Vec<Vec<Unit>>,
     limit: Option<usize>,
     report: Arc<Mutex<ReadReport>>,
     props: Arc<PlanProperties>,
+}
+
+impl LogScanExec {
+    /// The table scanned.
+    pub fn table_name(&self) -> &str {
+        &self.table.name
+    }
+
+    /// The columns the scan produces (the projection DataFusion pushed down).
+    pub fn columns(&self) -> Vec<&str> {
+        self.schema
+            .fields()
+            .iter()
+            .map(|c| c.name().as_str())
+            .collect()
+    }
+
+    /// The prefilters derived from the query's filters, per input format.
+    pub fn pushed_prefilters(&self) -> &[PushedPrefilter] {
+        &self.pushed
+    }
+}
+
+impl fmt::Display for PushedPrefilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lits: Vec<String> = self
+            .requirement
+            .literals
+            .iter()
+            .map(|l| format!("{l:?}"))
+            .collect();
+        let cols: Vec<&str> = self
+            .requirement
+            .columns
+            .iter()
+            .map(String::as_str)
+            .collect();
+        write!(
+            f,
+            "{}: any of [{}] (from {})",
+            self.format,
+            lits.join(", "),
+            cols.join(", ")
+        )
+    }
 }
 
 impl DisplayAs for LogScanExec {
@@ -252,6 +426,12 @@ impl DisplayAs for LogScanExec {
         write!(f, ", projection=[{}]", cols.join(", "))?;
         if self.plan.prefilter.is_some() {
             f.write_str(", prefilter")?;
+        }
+        for p in self.pushed.iter() {
+            write!(f, ", prefilter={p}")?;
+        }
+        if let Some(p) = &self.plan.parquet_filter {
+            write!(f, ", parquet_filters={}", p.len())?;
         }
         if let Some(l) = self.limit {
             write!(f, ", limit={l}")?;
@@ -306,6 +486,7 @@ impl ExecutionPlan for LogScanExec {
             table: self.table.name.as_str(),
             inputs: self.inputs.clone(),
             plan: self.plan.clone(),
+            pushed: self.pushed.clone(),
             units,
             limit: self.limit,
             report: self.report.clone(),
@@ -334,6 +515,7 @@ struct ScanJob {
     table: &'static str,
     inputs: Arc<Inputs>,
     plan: ReadPlan,
+    pushed: Arc<Vec<PushedPrefilter>>,
     units: Vec<Unit>,
     limit: Option<usize>,
     report: Arc<Mutex<ReadReport>>,
@@ -348,6 +530,7 @@ impl ScanJob {
             .processes
             .get_or_insert_with(crate::process_table::ProcessTables::default);
         let mut left = self.limit.unwrap_or(usize::MAX);
+        let explicit = self.plan.prefilter.clone();
         for unit in &self.units {
             if left == 0 {
                 break;
@@ -355,6 +538,13 @@ impl ScanJob {
             let Some(input) = self.inputs.inputs.get(unit.input) else {
                 continue;
             };
+            self.plan.prefilter = explicit.clone().or_else(|| {
+                let format = input.format()?;
+                self.pushed
+                    .iter()
+                    .find(|p| p.format == format)
+                    .map(|p| p.prefilter.clone())
+            });
             let tx = &self.tx;
             let table = self.table;
             let result = read_input(input, &self.plan, unit.range.clone(), &mut |t, batch| {

@@ -32,6 +32,7 @@ use crate::error::SourceError;
 use crate::format::FormatReader;
 use crate::inputs::{Input, InputKind, Inputs};
 use crate::options::{ReadOptions, TableRequest};
+use crate::parquet_filter::ParquetFilter;
 use crate::prefilter::Prefilter;
 use crate::process_table::ProcessTables;
 use crate::record::{BadReason, BadRecord};
@@ -50,6 +51,9 @@ pub struct ReadPlan {
     pub tables: Arc<TableRequest>,
     /// Records without any of its literals may be dropped unparsed.
     pub prefilter: Option<Arc<Prefilter>>,
+    /// The query's filters, for Parquet inputs: row groups and rows they reject may be
+    /// skipped.
+    pub parquet_filter: Option<Arc<ParquetFilter>>,
     /// The process tables the lineage formats share. `None`: [`Inputs::read_all`] makes
     /// fresh ones for its pass, [`read_input`] and [`resume_input`] for each call. Set it to
     /// carry lineage across calls (following a host's logs, or reading its files one by
@@ -64,13 +68,14 @@ impl ReadPlan {
             options,
             tables: Arc::new(TableRequest::all()),
             prefilter: None,
+            parquet_filter: None,
             processes: None,
         }
     }
 }
 
 /// Reads an input, or the byte range `range` of it (only for [`Input::splittable`]
-/// inputs), sending each batch to `on_batch`.
+/// inputs; for Parquet, `range` counts row groups), sending each batch to `on_batch`.
 pub fn read_input(
     input: &Input,
     plan: &ReadPlan,
@@ -185,8 +190,12 @@ fn read(
                     format: crate::parquet_in::FORMAT,
                 });
             };
+            let row_groups = match &start {
+                Start::Range(Some(r)) => Some(r.start as usize..r.end as usize),
+                _ => None,
+            };
             if !matches!(start, Start::Resume(from) if from > 0) {
-                crate::parquet_in::read(path, &input.name, plan, &mut sink)?;
+                crate::parquet_in::read(path, &input.name, plan, row_groups, &mut sink)?;
             }
         }
         InputKind::Stream(entry) => {

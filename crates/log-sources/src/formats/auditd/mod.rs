@@ -100,6 +100,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     splittable: false,
     needs_header: false,
     lineage: true,
+    verbatim: None,
 };
 
 #[derive(Debug)]

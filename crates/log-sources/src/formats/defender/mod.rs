@@ -67,6 +67,16 @@ fn open_csv(ctx: &ReaderContext) -> Result<Box<dyn FormatReader>, SourceError> {
     Ok(Box::new(CsvReader::new(ctx)))
 }
 
+/// Defender rows carry the table's own columns: every `string` cell is the record's value
+/// as written (JSON-unescaped, or CSV-unquoted), except `Type`, which the table builder
+/// fills. (`TimeGenerated` is derived from `Timestamp`, but it is a datetime.)
+fn verbatim(table: &table_schemas::TableSchema, column: &str) -> bool {
+    column != "Type"
+        && table
+            .column(column)
+            .is_some_and(|c| c.ty == table_schemas::ScalarType::String)
+}
+
 /// The Defender entries of the format registry.
 pub(crate) const ENTRIES: [FormatEntry; 6] = [
     FormatEntry {
@@ -77,6 +87,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         splittable: true,
         needs_header: false,
         lineage: false,
+        verbatim: Some(verbatim),
     },
     FormatEntry {
         name: FORMAT_EVENTHUB,
@@ -86,6 +97,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         splittable: true,
         needs_header: false,
         lineage: false,
+        verbatim: Some(verbatim),
     },
     FormatEntry {
         name: FORMAT_SENTINEL,
@@ -95,6 +107,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         splittable: true,
         needs_header: false,
         lineage: false,
+        verbatim: Some(verbatim),
     },
     FormatEntry {
         name: FORMAT_NDJSON,
@@ -104,6 +117,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         splittable: true,
         needs_header: false,
         lineage: false,
+        verbatim: Some(verbatim),
     },
     FormatEntry {
         name: FORMAT_JSON,
@@ -113,6 +127,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         splittable: false,
         needs_header: false,
         lineage: false,
+        verbatim: Some(verbatim),
     },
     FormatEntry {
         name: FORMAT_CSV,
@@ -122,6 +137,7 @@ pub(crate) const ENTRIES: [FormatEntry; 6] = [
         splittable: false,
         needs_header: true,
         lineage: false,
+        verbatim: Some(verbatim),
     },
 ];
 

@@ -71,6 +71,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     splittable: false,
     needs_header: false,
     lineage: false,
+    verbatim: None,
 };
 
 /// Reads Kubernetes audit logs.

@@ -58,6 +58,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     splittable: false,
     needs_header: false,
     lineage: true,
+    verbatim: None,
 };
 
 /// Reads EVTX files.

@@ -51,6 +51,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     splittable: false,
     needs_header: false,
     lineage: true,
+    verbatim: None,
 };
 
 /// Start of the `<Event>` element in a line (`<Event>` or `<Event ` with attributes).

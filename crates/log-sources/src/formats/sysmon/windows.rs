@@ -93,6 +93,7 @@ pub const ENTRY: FormatEntry = FormatEntry {
     splittable: false,
     needs_header: false,
     lineage: true,
+    verbatim: None,
 };
 
 /// Reads Windows Sysmon XML exports.
