@@ -251,8 +251,41 @@ impl Engine {
             physical: datafusion::physical_plan::displayable(physical.as_ref())
                 .indent(true)
                 .to_string(),
+            scans: scans_of(physical.as_ref()),
         })
     }
+}
+
+/// What one telemetry scan of a physical plan reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanSummary {
+    /// The table.
+    pub table: String,
+    /// The columns decoded (the pushed-down projection).
+    pub columns: Vec<String>,
+    /// Per input format, the prefilter derived from the query's filters: records without
+    /// one of the literals are dropped before parsing.
+    pub prefilters: Vec<String>,
+}
+
+/// The telemetry scans of `plan`, in plan order.
+fn scans_of(plan: &dyn datafusion::physical_plan::ExecutionPlan) -> Vec<ScanSummary> {
+    let mut out = Vec::new();
+    if let Some(scan) = plan.downcast_ref::<log_sources::LogScanExec>() {
+        out.push(ScanSummary {
+            table: scan.table_name().to_string(),
+            columns: scan.columns().into_iter().map(str::to_string).collect(),
+            prefilters: scan
+                .pushed_prefilters()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        });
+    }
+    for child in plan.children() {
+        out.extend(scans_of(child.as_ref()));
+    }
+    out
 }
 
 /// The three views of a plan that `kqlhunt explain` prints.
@@ -264,6 +297,8 @@ pub struct Explain {
     pub logical: String,
     /// DataFusion's physical plan (shows pushed-down filters and projections).
     pub physical: String,
+    /// The telemetry scans: projected columns and derived prefilters.
+    pub scans: Vec<ScanSummary>,
 }
 
 /// Converts a registered provider list into a shared handle (helper for callers that build

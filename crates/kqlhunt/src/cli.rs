@@ -22,7 +22,8 @@ pub enum Command {
     /// Parse and bind a query against the built-in Sentinel / Defender table schemas (and
     /// user schema files), without data: exit 0 when valid, 2 with diagnostics when not.
     Check(CheckArgs),
-    /// Show how a query is planned: the KQL plan, DataFusion's logical and physical plans.
+    /// Show how a query is planned: the KQL plan, DataFusion's logical and physical plans,
+    /// and per telemetry scan the columns decoded and the record prefilters derived.
     Explain(QueryArgs),
     /// List input files with their format, tables, rows and bad records.
     Sources(crate::commands::sources::SourcesArgs),

@@ -1,4 +1,5 @@
-//! `kqlhunt explain`: the KQL plan, DataFusion's logical plan and its physical plan.
+//! `kqlhunt explain`: the KQL plan, DataFusion's logical plan and its physical plan, then
+//! what each telemetry scan decodes and which record prefilters it derived from the filters.
 
 use super::{read_query_or_first_arg, render_diagnostics, runtime};
 use crate::cli::QueryArgs;
@@ -36,6 +37,18 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
         }
         writeln!(out, "\n== DataFusion logical plan ==\n{}", ex.logical)?;
         writeln!(out, "\n== DataFusion physical plan ==\n{}", ex.physical)?;
+        if !ex.scans.is_empty() {
+            writeln!(out, "\n== Telemetry scans ==")?;
+            for s in &ex.scans {
+                writeln!(out, "{}: columns [{}]", s.table, s.columns.join(", "))?;
+                if s.prefilters.is_empty() {
+                    writeln!(out, "  prefilter: none (every record is parsed)")?;
+                }
+                for p in &s.prefilters {
+                    writeln!(out, "  prefilter {p}")?;
+                }
+            }
+        }
         // Explaining reads only what planning needed (data-dependent operators).
         if let Some(inputs) = &inputs {
             super::report_read(&inputs.report());
