@@ -16,6 +16,7 @@ mod nested;
 mod ops;
 mod parse;
 mod parse_kv;
+mod percentiles;
 mod project;
 mod series;
 mod sketches;
