@@ -102,7 +102,7 @@ fn syntax_error_in_a_file_names_the_file() {
         ),
         "{err}"
     );
-    assert!(err.contains(&format!("bad.kql:2:8")), "{err}");
+    assert!(err.contains("bad.kql:2:8"), "{err}");
     assert!(
         err.contains("2 | | where\n  |        ^ expected an expression here\n"),
         "{err}"

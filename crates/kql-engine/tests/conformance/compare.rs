@@ -73,7 +73,7 @@ pub fn unescape_markdown(s: &str) -> String {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match (c, chars.peek()) {
-            ('\\', Some(n)) if matches!(n, '_' | '*' | '|' | '`' | '<' | '>' | '[' | ']') => {}
+            ('\\', Some('_' | '*' | '|' | '`' | '<' | '>' | '[' | ']')) => {}
             _ => out.push(c),
         }
     }
