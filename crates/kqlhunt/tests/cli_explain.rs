@@ -46,11 +46,12 @@ fn explain_shows_projected_columns_and_prefilter_literals_per_format() {
         .nth(1)
         .unwrap_or_else(|| panic!("no scans section in {stdout}"));
     // Falco is a mapped format: it takes no prefilter, so only the Defender line appears.
+    // The rule compares both columns with `in~`, so each name is a whole value (`=`).
     assert_eq!(
         scans.trim_end(),
         format!(
-            "{COLUMNS}\n  prefilter defender-ndjson: any of [\"crictl\", \"ctr\", \"docker\", \
-             \"kubectl\", \"nerdctl\", \"podman\"] (from FileName, InitiatingProcessFileName)"
+            "{COLUMNS}\n  prefilter defender-ndjson: any of [=\"crictl\", =\"ctr\", =\"docker\", \
+             =\"kubectl\", =\"nerdctl\", =\"podman\"] (from FileName, InitiatingProcessFileName)"
         )
     );
 }

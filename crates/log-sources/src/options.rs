@@ -20,7 +20,9 @@ pub struct ReadOptions {
     pub table_hint: Option<String>,
     /// Bad records kept per file for the report (all are counted).
     pub max_reported_bad: usize,
-    /// Bytes read from a file per step.
+    /// Bytes read from a file per step. Every chunk is copied, lowercased, searched for
+    /// the prefilter's literals and split into lines; a chunk that stays in the core's L2
+    /// cache through all of that makes a scan measurably faster than a chunk of megabytes.
     pub chunk_bytes: usize,
     /// Uncompressed line-oriented files at least twice this size are scanned in parallel
     /// byte ranges of at least this size.
@@ -47,7 +49,7 @@ impl Default for ReadOptions {
             batch_size: DEFAULT_BATCH_SIZE,
             table_hint: None,
             max_reported_bad: 1000,
-            chunk_bytes: 4 * 1024 * 1024,
+            chunk_bytes: 256 * 1024,
             split_bytes: 16 * 1024 * 1024,
             pushdown: pushdown_default(),
         }

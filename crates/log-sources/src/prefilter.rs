@@ -18,6 +18,14 @@
 //!   (an all-non-ASCII literal disables the prefilter): the run must occur in any text that
 //!   contains the literal, whatever Unicode case folding the query uses.
 //!
+//! A literal may be marked a *whole value* (the filter compares a column with it by
+//! equality). In JSON it then occurs as a whole string, so the JSON search looks for it
+//! with its quotes (`"docker"`): a command line that merely mentions docker no longer
+//! costs a parse. This holds only when the value cannot also be written as another JSON
+//! token (`123`, `true`, `null`, an array or object a reader might turn into text), so
+//! such literals are searched unquoted; CSV and raw text may leave a value unquoted, so
+//! they always search the literal alone.
+//!
 //! An empty literal set, or one with an empty literal, keeps every record.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -93,6 +101,15 @@ impl Prefilter {
     /// A prefilter over `literals`. It keeps every record when the set is empty or when a
     /// literal has no ASCII run to look for.
     pub fn new<S: AsRef<str>>(literals: &[S]) -> Self {
+        Self::with_whole_values(literals, |_| false)
+    }
+
+    /// A prefilter over `literals`, of which those for which `whole_value` is true are
+    /// some column's whole value (see the module documentation).
+    pub fn with_whole_values<S: AsRef<str>>(
+        literals: &[S],
+        whole_value: impl Fn(&str) -> bool,
+    ) -> Self {
         let runs: Option<Vec<String>> = literals
             .iter()
             .map(|l| longest_ascii_run(l.as_ref()))
@@ -111,11 +128,18 @@ impl Prefilter {
         };
         let mut json = Vec::new();
         let mut csv = Vec::new();
-        for r in &runs {
-            json.push(r.clone());
-            let j = json_escape(r);
-            if j != *r {
-                json.push(j);
+        for (l, r) in literals.iter().map(AsRef::as_ref).zip(&runs) {
+            if whole_value(l)
+                && l.is_ascii()
+                && serde_json::from_str::<serde_json::Value>(l).is_err()
+            {
+                json.push(format!("\"{}\"", json_escape(l)));
+            } else {
+                json.push(r.clone());
+                let j = json_escape(r);
+                if j != *r {
+                    json.push(j);
+                }
             }
             csv.push(r.clone());
             if r.contains('"') {
@@ -365,6 +389,37 @@ mod tests {
         let mut out = Vec::new();
         lowercase_into(&all, &mut out);
         assert_eq!(out, all.to_ascii_lowercase());
+    }
+
+    #[test]
+    fn a_whole_value_is_looked_for_between_quotes_in_json_only() {
+        let p = Prefilter::with_whole_values(&["docker", "exec"], |l| l == "docker");
+        assert!(p.may_match(br#"{"FileName":"Docker"}"#, Encoding::Json));
+        assert!(p.may_match(br#"{"FileName": "docker" }"#, Encoding::Json));
+        // Not a whole value: dropped, since `docker` is not a string of its own...
+        assert!(!p.may_match(br#"{"FileName":"dockerd"}"#, Encoding::Json));
+        assert!(!p.may_match(
+            br#"{"ProcessCommandLine":"/usr/bin/docker ps"}"#,
+            Encoding::Json
+        ));
+        // ...unless an escape could hide it, or the other literal occurs anywhere.
+        assert!(p.may_match(br#"{"FileName":"docker"}"#, Encoding::Json));
+        assert!(p.may_match(
+            br#"{"ProcessCommandLine":"docker execute"}"#,
+            Encoding::Json
+        ));
+        // CSV and raw text may leave the value unquoted.
+        assert!(p.may_match(b"2025-01-01,docker,x", Encoding::Csv));
+        assert!(p.may_match(b"docker", Encoding::Raw));
+        // A value that could be written as another JSON token is searched unquoted.
+        let p = Prefilter::with_whole_values(&["1234", "true", "null", "[1]"], |_| true);
+        assert!(p.may_match(br#"{"ProcessId":1234}"#, Encoding::Json));
+        assert!(p.may_match(br#"{"IsRoot":true}"#, Encoding::Json));
+        assert!(p.may_match(br#"{"a":[1]}"#, Encoding::Json));
+        // A value with characters JSON escapes is searched escaped, quotes included.
+        let p = Prefilter::with_whole_values(&[r#"C:\a "b""#], |_| true);
+        assert!(p.may_match(br#"{"x":"c:\\A \"B\""}"#, Encoding::Json));
+        assert!(!p.may_match(br#"{"x":"c:\\A \"B\" and more"}"#, Encoding::Json));
     }
 
     #[test]

@@ -140,7 +140,10 @@ impl LogTable {
             let Some(requirement) = pushdown::derive(filters, &|c| verbatim(table, c)) else {
                 continue;
             };
-            let prefilter = Prefilter::new(&requirement.literals.iter().collect::<Vec<_>>());
+            let prefilter = Prefilter::with_whole_values(
+                &requirement.literals.iter().collect::<Vec<_>>(),
+                |l| requirement.whole_values.contains(l),
+            );
             if prefilter.keeps_everything() {
                 continue;
             }
@@ -383,13 +386,18 @@ impl LogScanExec {
     }
 }
 
+/// `defender-ndjson: any of [="docker", "exec"] (from FileName, ProcessCommandLine)`: a
+/// literal marked `=` is some column's whole value (JSON inputs look for it in quotes).
 impl fmt::Display for PushedPrefilter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let lits: Vec<String> = self
             .requirement
             .literals
             .iter()
-            .map(|l| format!("{l:?}"))
+            .map(|l| match self.requirement.whole_values.contains(l) {
+                true => format!("={l:?}"),
+                false => format!("{l:?}"),
+            })
             .collect();
         let cols: Vec<&str> = self
             .requirement

@@ -255,7 +255,7 @@ async fn pushed_filters_become_prefilters_of_the_formats_that_copy_columns_verba
     let text = displayable(plan.as_ref()).indent(true).to_string();
     assert!(
         text.contains(
-            r#"prefilter=defender-ndjson: any of ["DOCKER", "kubectl"] (from FileName), prefilter=defender-csv: any of ["DOCKER", "kubectl"] (from FileName)"#
+            r#"prefilter=defender-ndjson: any of [="DOCKER", ="kubectl"] (from FileName), prefilter=defender-csv: any of [="DOCKER", ="kubectl"] (from FileName)"#
         ),
         "{text}"
     );

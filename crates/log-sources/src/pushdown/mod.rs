@@ -16,6 +16,11 @@
 //! * `a or b` → the union of both sides, only if both are derivable;
 //! * `not`, negated operators, anything else → nothing.
 //!
+//! The equality operators (`==`, `=~`, `in`, `in~`) say more: the needle is the column's
+//! whole value. A JSON record then holds it as a whole string, between quotes, which is a
+//! far more selective thing to look for (`"docker"` rather than every command line that
+//! mentions docker); [`Requirement::whole_values`] carries that.
+//!
 //! An empty needle (`has ""` is true for every value) or an empty list makes a term
 //! underivable, so it never narrows a scan. The requirement is only a hint: the scan
 //! reports the filters as inexact, so DataFusion applies every filter to the rows the
@@ -28,7 +33,7 @@
 
 use datafusion::logical_expr::{BinaryExpr, Expr, Operator};
 use datafusion::scalar::ScalarValue;
-use kql_functions::string_ops::{ListMatchUdf, ListStringOp, StringMatchUdf};
+use kql_functions::string_ops::{ListMatchUdf, ListStringOp, StringMatchUdf, StringOp};
 use std::collections::BTreeSet;
 
 /// What a raw record must contain for the filters to possibly accept its row.
@@ -36,12 +41,19 @@ use std::collections::BTreeSet;
 pub struct Requirement {
     /// One of these must occur in the record (ASCII case-insensitively, modulo escapes).
     pub literals: BTreeSet<String>,
+    /// The literals that every filter asking for them compares with a column's whole
+    /// value (`==`, `=~`, `in`, `in~`); the others need only occur inside a value.
+    pub whole_values: BTreeSet<String>,
     /// The columns whose values the literals were required of.
     pub columns: BTreeSet<String>,
 }
 
 impl Requirement {
-    fn single(column: &str, literals: impl IntoIterator<Item = String>) -> Option<Self> {
+    fn single(
+        column: &str,
+        literals: impl IntoIterator<Item = String>,
+        whole: bool,
+    ) -> Option<Self> {
         let literals: BTreeSet<String> = literals.into_iter().collect();
         // An empty needle occurs in every value; an empty list matches nothing, which a
         // literal set cannot say. Either way the term does not narrow the scan.
@@ -49,6 +61,11 @@ impl Requirement {
             return None;
         }
         Some(Self {
+            whole_values: if whole {
+                literals.clone()
+            } else {
+                BTreeSet::new()
+            },
             literals,
             columns: BTreeSet::from([column.to_string()]),
         })
@@ -56,18 +73,29 @@ impl Requirement {
 
     /// An estimate of the share of records the requirement keeps: a literal of `n` ASCII
     /// characters is taken to occur by chance in one record of `32^n`, and the literals
-    /// of a set add up. Only the order matters: longer literals and fewer of them win.
+    /// of a set add up; a whole value counts its quotes. Only the order matters: longer
+    /// literals and fewer of them win.
     fn cost(&self) -> f64 {
         self.literals
             .iter()
             .map(|l| {
-                let run = ascii_run_len(l).min(12) as i32;
+                let quotes = if self.whole_values.contains(l) { 2 } else { 0 };
+                let run = (ascii_run_len(l) + quotes).min(12) as i32;
                 32f64.powi(-run)
             })
             .sum()
     }
 
     fn union(mut self, other: Self) -> Self {
+        // A literal stays a whole value only if no side looks for it inside values.
+        let inside: BTreeSet<String> = self
+            .literals
+            .difference(&self.whole_values)
+            .chain(other.literals.difference(&other.whole_values))
+            .cloned()
+            .collect();
+        self.whole_values.extend(other.whole_values);
+        self.whole_values.retain(|l| !inside.contains(l));
         self.literals.extend(other.literals);
         self.columns.extend(other.columns);
         self
@@ -101,7 +129,7 @@ fn of(e: &Expr, usable: &dyn Fn(&str) -> bool) -> Option<Requirement> {
             Operator::Or => Some(of(left, usable)?.union(of(right, usable)?)),
             Operator::Eq => match (left.as_ref(), right.as_ref()) {
                 (Expr::Column(c), lit) | (lit, Expr::Column(c)) if usable(&c.name) => {
-                    Requirement::single(&c.name, [text_literal(lit)?])
+                    Requirement::single(&c.name, [text_literal(lit)?], true)
                 }
                 _ => None,
             },
@@ -115,7 +143,7 @@ fn of(e: &Expr, usable: &dyn Fn(&str) -> bool) -> Option<Requirement> {
                 return None;
             }
             let needles: Option<Vec<String>> = list.list.iter().map(text_literal).collect();
-            Requirement::single(&c.name, needles?)
+            Requirement::single(&c.name, needles?, true)
         }
         Expr::ScalarFunction(f) => {
             let [Expr::Column(c)] = f.args.as_slice() else {
@@ -127,18 +155,20 @@ fn of(e: &Expr, usable: &dyn Fn(&str) -> bool) -> Option<Requirement> {
             let udf = f.func.inner();
             if let Some(s) = udf.downcast_ref::<StringMatchUdf>() {
                 // Every string operator is true only when the needle occurs in the value.
-                return Requirement::single(&c.name, [s.matcher().needle().to_string()]);
+                let whole = s.matcher().op() == StringOp::Equals;
+                return Requirement::single(&c.name, [s.matcher().needle().to_string()], whole);
             }
             let l = udf.downcast_ref::<ListMatchUdf>()?.matcher();
             match l.op() {
-                ListStringOp::HasAny | ListStringOp::In => {
-                    Requirement::single(&c.name, l.needles().iter().cloned())
+                ListStringOp::HasAny => {
+                    Requirement::single(&c.name, l.needles().iter().cloned(), false)
                 }
+                ListStringOp::In => Requirement::single(&c.name, l.needles().iter().cloned(), true),
                 // Every needle must occur: require the one least likely by chance.
                 ListStringOp::HasAll => l
                     .needles()
                     .iter()
-                    .filter_map(|n| Requirement::single(&c.name, [n.clone()]))
+                    .filter_map(|n| Requirement::single(&c.name, [n.clone()], false))
                     .min_by(|a, b| a.cost().total_cmp(&b.cost())),
             }
         }

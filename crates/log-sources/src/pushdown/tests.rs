@@ -55,17 +55,26 @@ fn each_string_operator_requires_its_needle() {
             let r = derive(&[e], &strings(ALL)).unwrap();
             assert_eq!(r.literals, set(&["docker"]), "{op:?} cs={cs}");
             assert_eq!(r.columns, set(&["FileName"]));
+            // Only `==` and `=~` compare the whole value.
+            let whole = if op == StringOp::Equals {
+                set(&["docker"])
+            } else {
+                set(&[])
+            };
+            assert_eq!(r.whole_values, whole, "{op:?} cs={cs}");
         }
     }
     // `==` on strings is DataFusion's own equality.
     let r = derive(&[col("FileName").eq(lit("kubectl"))], &strings(ALL)).unwrap();
     assert_eq!(r.literals, set(&["kubectl"]));
+    assert_eq!(r.whole_values, set(&["kubectl"]));
     let r = derive(
         &[col("FileName").in_list(vec![lit("ctr"), lit("podman")], false)],
         &strings(ALL),
     )
     .unwrap();
     assert_eq!(r.literals, set(&["ctr", "podman"]));
+    assert_eq!(r.whole_values, set(&["ctr", "podman"]));
 }
 
 #[test]
@@ -77,6 +86,13 @@ fn list_operators() {
         )
         .unwrap();
         assert_eq!(r.literals, set(&["docker", "kubectl"]));
+        // `in~` compares whole values, `has_any` looks for terms inside them.
+        let whole = if op == ListStringOp::In {
+            r.literals.clone()
+        } else {
+            set(&[])
+        };
+        assert_eq!(r.whole_values, whole, "{op:?}");
     }
     // has_all: every needle must occur, so the longest one is required.
     let r = derive(
@@ -186,7 +202,27 @@ fn the_seed_rule_requires_a_container_tool_name() {
     ];
     let r = derive(&filters, &strings(ALL)).unwrap();
     assert_eq!(r.literals, set(&tools));
+    assert_eq!(r.whole_values, set(&tools));
     assert_eq!(r.columns, set(&["FileName", "InitiatingProcessFileName"]));
+}
+
+/// `or` keeps a literal a whole value only when both sides compare it whole.
+#[test]
+fn a_literal_one_side_looks_for_inside_values_is_no_whole_value() {
+    let e = list(ListStringOp::In, "FileName", &["docker", "ctr"])
+        .or(has("ProcessCommandLine", "docker"));
+    let r = derive(&[e], &strings(ALL)).unwrap();
+    assert_eq!(r.literals, set(&["ctr", "docker"]));
+    assert_eq!(r.whole_values, set(&["ctr"]));
+    let p = Prefilter::with_whole_values(&r.literals.iter().collect::<Vec<_>>(), |l| {
+        r.whole_values.contains(l)
+    });
+    assert!(p.may_match(
+        br#"{"ProcessCommandLine":"sudo docker ps"}"#,
+        Encoding::Json
+    ));
+    assert!(p.may_match(br#"{"FileName":"CTR"}"#, Encoding::Json));
+    assert!(!p.may_match(br#"{"ProcessCommandLine":"ctrl-c"}"#, Encoding::Json));
 }
 
 /// What the derived literals do to raw JSON records: escapes and case never hide a match.
