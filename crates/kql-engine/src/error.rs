@@ -52,4 +52,10 @@ pub enum EngineError {
     /// Telemetry inputs could not be discovered or read.
     #[error(transparent)]
     Inputs(#[from] log_sources::SourceError),
+    /// The engine's runtime (memory pool, spill directory) could not be set up.
+    #[error("cannot set up the query runtime: {message}")]
+    Runtime {
+        /// What went wrong.
+        message: String,
+    },
 }

@@ -79,13 +79,43 @@ impl Default for Engine {
 }
 
 impl Engine {
-    /// An engine with no tables, using every core.
+    /// An engine with no tables, using every core and as much memory as its operators ask
+    /// for.
     pub fn new() -> Self {
+        Self::with_session(SessionContext::new_with_config(Self::config()))
+    }
+
+    /// An engine whose operators share `limit` bytes of memory. Operators that can spill
+    /// (sorts, aggregations) write sorted runs to the system's temporary directory rather
+    /// than grow past it, so a query that ends in `sort by` over millions of results keeps
+    /// the memory of a scan; operators that cannot spill (a hash join's build side) fail
+    /// with an error naming the limit instead of exhausting the machine.
+    pub fn with_memory_limit(limit: usize) -> Result<Self, EngineError> {
+        let pool = datafusion::execution::memory_pool::FairSpillPool::new(limit);
+        let runtime = datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
+            .with_memory_pool(Arc::new(pool))
+            .build_arc()
+            .map_err(|e| EngineError::Runtime {
+                message: e.strip_backtrace(),
+            })?;
+        // Each sorting partition sets memory aside for merging its spilled runs (10 MB by
+        // default): a share of the limit, so that small limits still leave room to sort.
+        let partitions = Self::config().target_partitions().max(1);
+        let reserve = (limit / (4 * partitions)).min(10 << 20);
+        let config = Self::config().with_sort_spill_reservation_bytes(reserve);
+        Ok(Self::with_session(SessionContext::new_with_config_rt(
+            config, runtime,
+        )))
+    }
+
+    fn config() -> SessionConfig {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let config = SessionConfig::new()
+        SessionConfig::new()
             .with_target_partitions(cores)
-            .with_information_schema(false);
-        let ctx = SessionContext::new_with_config(config);
+            .with_information_schema(false)
+    }
+
+    fn with_session(ctx: SessionContext) -> Self {
         Self {
             ctx,
             tables: BTreeMap::new(),

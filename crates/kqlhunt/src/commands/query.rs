@@ -14,7 +14,10 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
     let format: OutputFormat = args.format.parse().map_err(anyhow::Error::msg)?;
     let rt = runtime()?;
     rt.block_on(async {
-        let mut engine = Engine::new();
+        let mut engine = match args.memory_limit {
+            Some(limit) => Engine::with_memory_limit(limit)?,
+            None => Engine::new(),
+        };
         for spec in &args.tables {
             let (name, path) = spec
                 .split_once('=')
