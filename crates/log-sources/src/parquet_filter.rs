@@ -18,7 +18,12 @@
 //! filter columns, then the others only for the rows kept) measured no faster on the
 //! benchmark's seed rule than decoding the projected columns and letting DataFusion filter
 //! the batches: the rows a detection filter keeps are scattered, so nearly every page of
-//! the other columns is still read.
+//! the other columns is still read. Measured again with the reader's selector policy
+//! (skip runs of rows rather than decode and mask them): 0.30 s against 0.24 s without
+//! row filters on the benchmark's million rows, where the rule keeps one row in twenty,
+//! in runs of one or two; with its default policy 0.39 s.
+//!
+//! Volatile filters (`rand()`) are never used: they do not describe a row group.
 
 use arrow::array::{ArrayRef, BooleanArray, UInt64Array};
 use arrow::datatypes::{Schema, SchemaRef};

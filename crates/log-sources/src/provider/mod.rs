@@ -170,6 +170,8 @@ impl LogTable {
         let schema = DFSchema::try_from(self.schema.as_ref().clone()).ok()?;
         let conjuncts: Vec<_> = filters
             .iter()
+            // A volatile filter (`rand()`) evaluated twice would filter twice.
+            .filter(|f| !f.is_volatile())
             .filter_map(|f| {
                 // The table's columns, whatever name the query gave the table.
                 let f = f

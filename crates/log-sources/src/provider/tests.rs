@@ -390,6 +390,15 @@ async fn parquet_row_groups_are_pruned_by_their_statistics() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_volatile_filter_prunes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = three_day_parquet(dir.path(), false);
+    let t = table(std::slice::from_ref(&path), ReadOptions::default());
+    let random = datafusion::functions::expr_fn::random().lt(lit(0.0));
+    assert!(t.parquet_filter(&ctx().state(), &[random]).is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_null_string_column_is_not_pruned_by_its_statistics() {
     let dir = tempfile::tempdir().unwrap();
     let path = three_day_parquet(dir.path(), true);
