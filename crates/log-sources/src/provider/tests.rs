@@ -10,6 +10,14 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::scalar::ScalarValue;
 use std::path::PathBuf;
 
+/// Options with pushdown on, whatever `KQLHUNT_NO_PUSHDOWN` says: these tests are about
+/// pushdown (the rest of the suite also runs with it forced off).
+fn pushing() -> ReadOptions {
+    ReadOptions {
+        pushdown: true,
+        ..ReadOptions::default()
+    }
+}
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../testdata/logs/defender")
@@ -234,7 +242,7 @@ async fn pushed_filters_become_prefilters_of_the_formats_that_copy_columns_verba
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("../../testdata/logs/falco/falco-alerts.log"),
         ],
-        ReadOptions::default(),
+        pushing(),
     );
     let ctx = ctx();
     ctx.register_table("DeviceProcessEvents", Arc::new(t.clone()))
@@ -356,7 +364,7 @@ fn rows_read(
 async fn parquet_row_groups_are_pruned_by_their_statistics() {
     let dir = tempfile::tempdir().unwrap();
     let path = three_day_parquet(dir.path(), false);
-    let t = table(std::slice::from_ref(&path), ReadOptions::default());
+    let t = table(std::slice::from_ref(&path), pushing());
     let day = 86_400_000_000_000i64;
     let plan = |f: Arc<ParquetFilter>| ReadPlan {
         parquet_filter: Some(f),
@@ -393,7 +401,7 @@ async fn parquet_row_groups_are_pruned_by_their_statistics() {
 async fn a_volatile_filter_prunes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = three_day_parquet(dir.path(), false);
-    let t = table(std::slice::from_ref(&path), ReadOptions::default());
+    let t = table(std::slice::from_ref(&path), pushing());
     let random = datafusion::functions::expr_fn::random().lt(lit(0.0));
     assert!(t.parquet_filter(&ctx().state(), &[random]).is_none());
 }
@@ -402,7 +410,7 @@ async fn a_volatile_filter_prunes_nothing() {
 async fn a_null_string_column_is_not_pruned_by_its_statistics() {
     let dir = tempfile::tempdir().unwrap();
     let path = three_day_parquet(dir.path(), true);
-    let t = table(std::slice::from_ref(&path), ReadOptions::default());
+    let t = table(std::slice::from_ref(&path), pushing());
     // The table reads the null FileName as "", which `FileName == ""` accepts: the
     // statistics of the file's values (bash..sh, one null) must not rule its group out.
     let empty = ident("FileName").eq(lit(""));
