@@ -73,7 +73,22 @@ pub fn format_datetime(nanos: i64) -> String {
     let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) else {
         return String::new();
     };
-    let base = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
+    use chrono::{Datelike as _, Timelike as _};
+    // Written field by field: chrono's `format` parses its pattern on every call, which
+    // showed in profiles of large results.
+    let base = if (0..=9999).contains(&dt.year()) {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            dt.year(),
+            dt.month(),
+            dt.day(),
+            dt.hour(),
+            dt.minute(),
+            dt.second()
+        )
+    } else {
+        dt.format("%Y-%m-%dT%H:%M:%S").to_string()
+    };
     let ticks = sub / 100;
     if ticks == 0 {
         format!("{base}Z")
@@ -178,6 +193,16 @@ mod tests {
         assert_eq!(format_datetime(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_datetime(1_500_000_000), "1970-01-01T00:00:01.5Z");
         assert_eq!(format_datetime(100), "1970-01-01T00:00:00.0000001Z");
+        // 2025-03-04T09:08:07.25Z and one tick before the epoch; every field zero-padded.
+        assert_eq!(
+            format_datetime(1_741_079_287_250_000_000),
+            "2025-03-04T09:08:07.25Z"
+        );
+        assert_eq!(format_datetime(-100), "1969-12-31T23:59:59.9999999Z");
+        assert_eq!(
+            format_datetime(-1_000_000_000_000_000_000),
+            "1938-04-24T22:13:20Z"
+        );
         assert_eq!(format_timespan(3_600_000_000_000), "01:00:00");
         assert_eq!(
             format_timespan(86_400_000_000_000 + 500_000_000),
