@@ -41,30 +41,26 @@ pub fn lookback_nanos(query_text: &str) -> Option<i64> {
 
 /// The oldest and newest `TimeGenerated` (else `Timestamp`) over all tables' batches.
 pub fn event_range(tables: &BTreeMap<&'static str, Vec<RecordBatch>>) -> Option<(i64, i64)> {
-    let mut range: Option<(i64, i64)> = None;
-    for batches in tables.values() {
-        for b in batches {
-            let schema = b.schema();
-            let idx = schema
-                .index_of("TimeGenerated")
-                .or_else(|_| schema.index_of("Timestamp"));
-            let Ok(idx) = idx else { continue };
-            let Some(col) = b.columns().get(idx) else {
-                continue;
-            };
-            let Some(ts) = col.as_any().downcast_ref::<TimestampNanosecondArray>() else {
-                continue;
-            };
-            let (Some(lo), Some(hi)) = (arrow::compute::min(ts), arrow::compute::max(ts)) else {
-                continue;
-            };
-            range = Some(match range {
-                Some((a, b)) => (a.min(lo), b.max(hi)),
-                None => (lo, hi),
-            });
-        }
-    }
-    range
+    tables
+        .values()
+        .flatten()
+        .filter_map(batch_range)
+        .reduce(|(a, b), (lo, hi)| (a.min(lo), b.max(hi)))
+}
+
+/// The oldest and newest `TimeGenerated` (else `Timestamp`) of one batch.
+pub fn batch_range(b: &RecordBatch) -> Option<(i64, i64)> {
+    let schema = b.schema();
+    let idx = schema
+        .index_of("TimeGenerated")
+        .or_else(|_| schema.index_of("Timestamp"))
+        .ok()?;
+    let ts = b
+        .columns()
+        .get(idx)?
+        .as_any()
+        .downcast_ref::<TimestampNanosecondArray>()?;
+    Some((arrow::compute::min(ts)?, arrow::compute::max(ts)?))
 }
 
 /// `1d`, `12h`, `30m`, `45s`, `2d12h`: a duration on the command line, in nanoseconds.

@@ -2,11 +2,11 @@
 //!
 //! * [`load`] + [`Engine::register_telemetry`]: every input is read once by `log-sources`
 //!   (format sniffed, records routed to their Sentinel tables, bad records reported) and the
-//!   batches are kept in memory. This is what `scan` uses, so that many rules share one
-//!   read; memory grows with the inputs.
+//!   batches are kept in memory; memory grows with the inputs. `investigate` uses it, and
+//!   `scan` for standard input, which cannot be read twice.
 //! * [`register_streaming`]: each table the inputs may hold is a [`LogTable`] provider that
 //!   reads the files while the query runs, in parallel, decoding only the columns the query
-//!   uses and holding a few batches at a time. This is what a single query uses: memory
+//!   uses and holding a few batches at a time. This is what `query` and `scan` use: memory
 //!   stays bounded whatever the size of the inputs. What was read is known once the query
 //!   has finished ([`Streamed::report`]).
 

@@ -70,7 +70,8 @@ pub fn run(args: &InvestigateArgs) -> anyhow::Result<ExitCode> {
                 None => {
                     let set = load_rules(&args.rules);
                     let rules = selected(&set, true);
-                    let now = choose_now(args.now.as_deref(), &telemetry, &rules)?;
+                    let range = detection::window::event_range(&telemetry.tables);
+                    let now = choose_now(args.now.as_deref(), range, &rules)?;
                     let opts = RunOptions {
                         now_nanos: now,
                         explain: false,

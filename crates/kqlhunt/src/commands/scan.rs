@@ -1,5 +1,10 @@
-//! `kqlhunt scan`: every enabled alert rule over every input, read once; alerts sorted by
-//! severity then score, tuned by a suppression file, explained on request.
+//! `kqlhunt scan`: every enabled alert rule over every input; alerts sorted by severity then
+//! score, tuned by a suppression file, explained on request.
+//!
+//! Memory does not grow with the inputs: a first pass reads everything once to report bad
+//! records and find the span of the events (for `now()`), keeping no rows; then each rule
+//! runs as a streamed query, reading only the columns it uses and skipping the records its
+//! filters rule out. Standard input can be read only once, so it is held in memory instead.
 //!
 //! Exit codes: 0 when the scan ran (with or without alerts), 1 with `--fail-on-alert` when
 //! alerts remain, 2 when something failed (a rule that did not load or run, an unreadable
@@ -12,11 +17,14 @@ use detection::alert::{self, Alert};
 use detection::rule::{Rule, RuleKind, Severity};
 use detection::run::{RunOptions, run_rule};
 use detection::suppress::{Suppressions, render_report};
-use detection::window::{event_range, format_duration, lookback_nanos, parse_duration};
+use detection::window::{
+    batch_range, event_range, format_duration, lookback_nanos, parse_duration,
+};
 use detection::{RuleSet, explain};
 use kql_engine::Engine;
 use kql_engine::format::format_datetime;
 use kql_engine::telemetry::Telemetry;
+use log_sources::ReadReport;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
@@ -133,7 +141,71 @@ pub(crate) fn read_inputs(
         s.finish_and_clear();
     }
     let t = t.context("cannot read the inputs")?;
-    for f in &t.report.files {
+    print_read_warnings(&t.report);
+    Ok(t)
+}
+
+/// What a scan runs on: an engine whose tables read the inputs, the report of reading them
+/// in full, and the span of their events.
+pub(crate) struct ScanInputs {
+    pub engine: Engine,
+    pub report: ReadReport,
+    pub range: Option<(i64, i64)>,
+}
+
+/// Opens the inputs of a scan (see the module documentation).
+pub(crate) fn open_inputs(
+    paths: &[String],
+    strict: bool,
+    progress: bool,
+) -> anyhow::Result<ScanInputs> {
+    if paths.iter().any(|p| p == "-") {
+        let t = read_inputs(paths, strict, progress)?;
+        return Ok(ScanInputs {
+            engine: engine_for(&t)?,
+            range: event_range(&t.tables),
+            report: t.report,
+        });
+    }
+    let options = log_sources::ReadOptions {
+        strict,
+        ..Default::default()
+    };
+    let spinner = progress.then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.set_message(format!("reading {}", paths.join(" ")));
+        s.enable_steady_tick(Duration::from_millis(120));
+        s
+    });
+    let mut range: Option<(i64, i64)> = None;
+    let surveyed = log_sources::Inputs::discover(paths, &options).and_then(|inputs| {
+        inputs.read_all(
+            &log_sources::ReadPlan::all(options.clone()),
+            &mut |_, batch| {
+                if let Some((lo, hi)) = batch_range(&batch) {
+                    range = Some(range.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+                }
+                Ok(())
+            },
+        )
+    });
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let report = surveyed.context("cannot read the inputs")?;
+    print_read_warnings(&report);
+    let mut engine = Engine::new();
+    kql_engine::telemetry::register_streaming(&mut engine, paths, &options)?;
+    Ok(ScanInputs {
+        engine,
+        report,
+        range,
+    })
+}
+
+/// A compact report of bad records: the first few per file, then a count.
+fn print_read_warnings(report: &ReadReport) {
+    for f in &report.files {
         if f.format.is_none() {
             eprintln!(
                 "note: {}: not telemetry kqlhunt recognises; skipped",
@@ -158,19 +230,22 @@ pub(crate) fn read_inputs(
             );
         }
     }
-    Ok(t)
 }
 
 /// `now()` for the run: `--now`, else the clock, else (when every event is older than the
 /// longest lookback window of the rules) the newest event, said on stderr.
-pub(crate) fn choose_now(now: Option<&str>, t: &Telemetry, rules: &[&Rule]) -> anyhow::Result<i64> {
+pub(crate) fn choose_now(
+    now: Option<&str>,
+    range: Option<(i64, i64)>,
+    rules: &[&Rule],
+) -> anyhow::Result<i64> {
     if let Some(text) = now {
         return kql_plan::parse_datetime_text(text)
             .with_context(|| format!("--now: `{text}` is not an ISO 8601 datetime"));
     }
     let clock = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0);
     let longest = rules.iter().filter_map(|r| lookback_nanos(&r.query)).max();
-    match (event_range(&t.tables), longest) {
+    match (range, longest) {
         (Some((_, newest)), Some(window)) if newest < clock.saturating_sub(window) => {
             eprintln!(
                 "note: the newest event ({}) is older than the rules' longest lookback ({}) from the clock; \
@@ -260,10 +335,12 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
 
     // Events per second are over reading and running, not rule loading.
     let started = Instant::now();
-    let telemetry = read_inputs(&args.paths, args.strict, progress)?;
-    let engine = engine_for(&telemetry)?;
-    let now = choose_now(args.now.as_deref(), &telemetry, &rules)?;
-    let range = event_range(&telemetry.tables);
+    let ScanInputs {
+        engine,
+        report,
+        range,
+    } = open_inputs(&args.paths, args.strict, progress)?;
+    let now = choose_now(args.now.as_deref(), range, &rules)?;
 
     let rt = runtime()?;
     let bar = progress.then(|| {
@@ -368,7 +445,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     drop(out);
 
     summary(
-        &telemetry,
+        &report,
         &rules,
         &alerts,
         &suppressed,
@@ -558,7 +635,7 @@ fn add_sarif_suppressed(log: &mut serde_json::Value, rules: &[&Rule], suppressed
 }
 
 fn summary(
-    t: &Telemetry,
+    report: &ReadReport,
     rules: &[&Rule],
     alerts: &[Alert],
     suppressed: &[Alert],
@@ -566,16 +643,15 @@ fn summary(
     elapsed: Duration,
     now: i64,
 ) {
-    let files = t.report.files.len();
-    let unrecognized = t.report.files.iter().filter(|f| f.format.is_none()).count();
-    let bad: u64 = t
-        .report
+    let files = report.files.len();
+    let unrecognized = report.files.iter().filter(|f| f.format.is_none()).count();
+    let bad: u64 = report
         .files
         .iter()
         .filter(|f| f.format.is_some())
         .map(log_sources::FileReport::errors)
         .sum();
-    let events: u64 = t.report.rows().values().sum();
+    let events: u64 = report.rows().values().sum();
     let secs = elapsed.as_secs_f64().max(1e-3);
     let mut by_sev: BTreeMap<Severity, usize> = BTreeMap::new();
     let mut hunting = 0;
