@@ -18,7 +18,7 @@ pub enum QueryError {
 
 impl QueryError {
     pub(crate) fn execution(e: datafusion::error::DataFusionError) -> Self {
-        QueryError::Execution(e.strip_backtrace())
+        QueryError::Execution(execution_message(&e))
     }
 
     /// The diagnostics, for syntax and binding errors.
@@ -27,6 +27,16 @@ impl QueryError {
             QueryError::Syntax(d) | QueryError::Bind(d) => d,
             QueryError::Execution(_) => &[],
         }
+    }
+}
+
+/// The text of an error raised while a query ran. An error from kqlhunt's own readers (a
+/// bad record under `--strict`, an unreadable file) reaches DataFusion's streams wrapped as
+/// an external error; its own text is what the user needs, without "External error:".
+pub fn execution_message(e: &datafusion::error::DataFusionError) -> String {
+    match e.find_root() {
+        datafusion::error::DataFusionError::External(inner) => inner.to_string(),
+        _ => e.strip_backtrace(),
     }
 }
 

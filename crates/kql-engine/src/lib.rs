@@ -27,7 +27,7 @@ pub mod format;
 pub mod telemetry;
 
 pub use catalog::{RegisteredTable, builtin_catalog_tables};
-pub use error::{EngineError, QueryError};
+pub use error::{EngineError, QueryError, execution_message};
 pub use kql_plan::{BoundQuery, OutputColumn};
 
 use arrow::record_batch::RecordBatch;

@@ -329,6 +329,43 @@ fn exit_codes_follow_fail_on_alert() {
     assert!(text(&out.stderr).contains("no enabled rule to run"));
 }
 
+/// testdata/logs/defender/bad-input.ndjson: line 2 is truncated JSON, line 4 binary garbage,
+/// line 5 has `"ProcessId":"abc"`, line 6 invalid UTF-8. Without `--strict` the good rows
+/// are used and each bad line is named; with it the first bad line stops the run (exit 2),
+/// named by file and line, in `scan` and `query` alike.
+#[test]
+fn bad_records_are_named_by_line_and_strict_stops_at_the_first() {
+    let bad = "testdata/logs/defender/bad-input.ndjson";
+    let out = kqlhunt(&["scan", bad, "--now", "2025-03-04T12:00:00Z"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("warning: {bad}:2: malformed record")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("warning: {bad}:4: malformed record")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "warning: {bad}:5: column ProcessId: expected long"
+        )),
+        "{err}"
+    );
+    let first = format!("bad record (strict mode): {bad}:2: malformed record");
+    for args in [
+        vec!["scan", bad, "--strict"],
+        vec!["query", "DeviceProcessEvents | count", bad, "--strict"],
+    ] {
+        let out = kqlhunt(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains(&first), "{args:?}: {err}");
+        assert!(!err.contains("External error"), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn suppressed_alerts_are_listed_on_request() {
     let out = kqlhunt(&[

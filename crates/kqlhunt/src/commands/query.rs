@@ -51,7 +51,7 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<ExitCode> {
             Err(e) => anyhow::bail!("{e}"),
         };
         while let Some(batch) = stream.next().await {
-            let batch = batch.map_err(|e| anyhow::anyhow!(e.strip_backtrace()))?;
+            let batch = batch.map_err(|e| anyhow::anyhow!(kql_engine::execution_message(&e)))?;
             writer.batch(&batch)?;
         }
         writer.finish()?;
