@@ -168,6 +168,8 @@ fn read(
         opts.max_reported_bad,
     );
     let mut sink = DriverSink::new(report, &plan.tables, opts.batch_size, opts.strict, on_batch);
+    // A byte range that starts mid-file does not know its first line number.
+    let mut renumber: Option<&std::path::Path> = None;
     match input.kind {
         InputKind::Unrecognized => {
             use crate::format::EventSink;
@@ -235,6 +237,7 @@ fn read(
                         f.seek(SeekFrom::Start(begin))
                             .map_err(|e| SourceError::io(path, e))?;
                         ctx.first_line = (begin == 0).then_some(1);
+                        renumber = (begin > 0).then_some(path);
                         let mut reader = (entry.open)(&ctx)?;
                         drive(
                             &mut *reader,
@@ -275,6 +278,13 @@ fn read(
         }
     }
     sink.flush();
+    if let Some(path) = renumber {
+        let mut strict = match &mut sink.error {
+            Some(SourceError::Strict(b)) => Some(&mut **b),
+            _ => None,
+        };
+        number_lines(path, sink.report.bad.iter_mut().chain(strict.take()));
+    }
     match sink.error.take() {
         Some(e) => Err(e),
         None => Ok(sink.report),
@@ -349,6 +359,43 @@ fn read_error(input: &Input, e: std::io::Error) -> SourceError {
             path: input.name.to_string().into(),
             source: e,
         }
+    }
+}
+
+/// Fills in the line numbers of bad records that have none, from their byte offsets: a read
+/// of a byte range from the middle of a file counts its lines from an unknown start. One
+/// pass over the file up to the last such record, counting newlines, and only when there
+/// are bad records, so a clean split read pays nothing. On a read error the records keep
+/// their byte offsets.
+fn number_lines<'a>(path: &std::path::Path, bad: impl Iterator<Item = &'a mut BadRecord>) {
+    let mut todo: Vec<&mut BadRecord> = bad.filter(|b| b.location.line.is_none()).collect();
+    if todo.is_empty() {
+        return;
+    }
+    todo.sort_by_key(|b| b.location.offset);
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return;
+    };
+    let mut buf = vec![0u8; 256 * 1024];
+    // Newlines in the file before `at`, the offset of `buf[0]`.
+    let (mut at, mut lines) = (0u64, 0u64);
+    let mut todo = todo.into_iter().peekable();
+    while todo.peek().is_some() {
+        let n = match f.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        let chunk = buf.get(..n).unwrap_or_default();
+        let (mut pos, mut seen) = (0usize, lines);
+        while let Some(b) = todo.next_if(|b| b.location.offset <= at + n as u64) {
+            let within = (b.location.offset.saturating_sub(at) as usize).clamp(pos, n);
+            seen += memchr::memchr_iter(b'\n', chunk.get(pos..within).unwrap_or_default()).count()
+                as u64;
+            pos = within;
+            b.location.line = Some(seen + 1);
+        }
+        lines += memchr::memchr_iter(b'\n', chunk).count() as u64;
+        at += n as u64;
     }
 }
 

@@ -297,6 +297,51 @@ fn byte_ranges_split_at_line_starts_cover_every_row_once() {
     assert_eq!(ids, want);
 }
 
+/// A bad record found by a byte range that starts mid-file still gets its line number:
+/// rows 0..700 are lines 1..=700, the broken record is line 701, rows 700..1000 follow.
+#[test]
+fn bad_records_of_a_later_byte_range_keep_their_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rows.ndjson");
+    let broken = "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"FileName\":\"trunc\n";
+    let wrong =
+        "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"DeviceName\":\"n\",\"ProcessId\":\"abc\"}\n";
+    std::fs::write(
+        &path,
+        format!(
+            "{}{broken}{}{wrong}{}",
+            rows(0..700),
+            rows(700..900),
+            rows(900..1000)
+        ),
+    )
+    .unwrap();
+    let len = std::fs::metadata(&path).unwrap().len();
+    let inputs = Inputs::discover(&[&path], &ReadOptions::default()).unwrap();
+    let plan = ReadPlan::all(ReadOptions::default());
+    let report = read_input(&inputs.inputs[0], &plan, Some(len / 3..len), &mut |_, _| {
+        Ok(())
+    })
+    .unwrap();
+    let lines: Vec<Option<u64>> = report.bad.iter().map(|b| b.location.line).collect();
+    // The truncated record is line 701; the wrong type, after 200 more rows, line 902.
+    assert_eq!(lines, vec![Some(701), Some(902)], "{:?}", report.bad);
+    // Under --strict the error names the line too.
+    let strict = ReadPlan::all(ReadOptions {
+        strict: true,
+        ..ReadOptions::default()
+    });
+    match read_input(
+        &inputs.inputs[0],
+        &strict,
+        Some(len / 3..len),
+        &mut |_, _| Ok(()),
+    ) {
+        Err(SourceError::Strict(b)) => assert_eq!(b.location.line, Some(701)),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn resuming_from_the_returned_offset_reads_appended_lines() {
     let dir = tempfile::tempdir().unwrap();
