@@ -60,6 +60,20 @@ impl FileReport {
         }
     }
 
+    /// Joins the report of the next byte range of the same input.
+    pub fn absorb(&mut self, next: FileReport) {
+        for (t, n) in next.rows {
+            self.add_rows(t, n);
+        }
+        for (kind, n) in next.bad_by_kind {
+            *self.bad_by_kind.entry(kind).or_default() += n;
+        }
+        let room = self.keep.saturating_sub(self.bad.len());
+        self.bad.extend(next.bad.into_iter().take(room));
+        self.prefiltered += next.prefiltered;
+        self.next_offset = self.next_offset.max(next.next_offset);
+    }
+
     /// Adds rows of a table.
     pub fn add_rows(&mut self, table: &'static str, n: u64) {
         *self.rows.entry(table).or_default() += n;

@@ -1,8 +1,9 @@
 //! `kqlhunt scan`: every enabled alert rule over every input; alerts sorted by severity then
 //! score, tuned by a suppression file, explained on request.
 //!
-//! Memory does not grow with the inputs: a first pass reads everything once to report bad
-//! records and find the span of the events (for `now()`), keeping no rows; then each rule
+//! Memory does not grow with the inputs: a first pass reads everything once (large files in
+//! parallel byte ranges) to report bad records and find the span of the events (for
+//! `now()`), keeping no rows; then each rule
 //! runs as a streamed query, reading only the columns it uses and skipping the records its
 //! filters rule out. Standard input can be read only once, so it is held in memory instead.
 //!
@@ -177,18 +178,21 @@ pub(crate) fn open_inputs(
         s.enable_steady_tick(Duration::from_millis(120));
         s
     });
-    let mut range: Option<(i64, i64)> = None;
+    let range: std::sync::Mutex<Option<(i64, i64)>> = std::sync::Mutex::new(None);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let surveyed = log_sources::Inputs::discover(paths, &options).and_then(|inputs| {
-        inputs.read_all(
+        inputs.read_all_parallel(
             &log_sources::ReadPlan::all(options.clone()),
-            &mut |_, batch| {
-                if let Some((lo, hi)) = batch_range(&batch) {
-                    range = Some(range.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+            threads,
+            &|_, batch| {
+                if let (Some((lo, hi)), Ok(mut r)) = (batch_range(&batch), range.lock()) {
+                    *r = Some(r.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
                 }
                 Ok(())
             },
         )
     });
+    let range = range.into_inner().unwrap_or_default();
     if let Some(s) = spinner {
         s.finish_and_clear();
     }

@@ -117,6 +117,75 @@ impl Inputs {
         }
         Ok(report)
     }
+
+    /// [`Self::read_all`] on up to `threads` threads: a large uncompressed line-oriented
+    /// file (at least twice [`ReadOptions::split_bytes`]) is read in byte ranges at once,
+    /// and its reports are joined into one, in file order. Batches arrive from several
+    /// threads in no particular order, so this suits callers that summarise them (a
+    /// survey of what the inputs hold) rather than keep them in order. Formats that follow
+    /// process lineage across a file are read whole, as by [`Self::read_all`].
+    pub fn read_all_parallel(
+        &self,
+        plan: &ReadPlan,
+        threads: usize,
+        on_batch: &(
+             dyn Fn(&'static str, arrow::record_batch::RecordBatch) -> Result<(), SourceError>
+                 + Sync
+         ),
+    ) -> Result<ReadReport, SourceError> {
+        let mut pass = plan.clone();
+        pass.processes.get_or_insert_with(ProcessTables::default);
+        let min_split = plan.options.split_bytes.max(1);
+        let mut report = ReadReport::default();
+        for input in &self.inputs {
+            let size = input.size.unwrap_or(0);
+            let lineage = matches!(input.kind, InputKind::Stream(e) if e.lineage);
+            let parts = (size / min_split).min(threads as u64);
+            if lineage || !input.splittable() || size < 2 * min_split || parts < 2 {
+                let r = read_input(input, &pass, None, &mut |t, b| on_batch(t, b));
+                report.add(tolerate(input, &pass, r)?);
+                continue;
+            }
+            let step = size.div_ceil(parts);
+            let ranges: Vec<Range<u64>> = (0..parts)
+                .map(|i| i * step..((i + 1) * step).min(size))
+                .collect();
+            let results: Vec<Result<FileReport, SourceError>> = std::thread::scope(|s| {
+                let handles: Vec<_> = ranges
+                    .iter()
+                    .map(|r| {
+                        let pass = &pass;
+                        s.spawn(move || {
+                            read_input(input, pass, Some(r.clone()), &mut |t, b| on_batch(t, b))
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(SourceError::io(
+                                input.name.to_string(),
+                                std::io::Error::other("a reader thread stopped"),
+                            ))
+                        })
+                    })
+                    .collect()
+            });
+            let mut joined: Option<FileReport> = None;
+            for r in results {
+                let r = tolerate(input, &pass, r)?;
+                match &mut joined {
+                    None => joined = Some(r),
+                    Some(j) => j.absorb(r),
+                }
+            }
+            if let Some(j) = joined {
+                report.add(j);
+            }
+        }
+        Ok(report)
+    }
 }
 
 /// Turns an error that concerns only this input (unreadable, corrupt compression, broken

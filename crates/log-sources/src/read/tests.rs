@@ -342,6 +342,48 @@ fn bad_records_of_a_later_byte_range_keep_their_line_numbers() {
     }
 }
 
+/// Reading a large file in parallel byte ranges reports what one sequential read reports:
+/// the same rows, and the bad records in file order with their line numbers (the truncated
+/// record is line 701; the wrong type, a row kept with its cell empty, line 902).
+#[test]
+fn a_parallel_read_reports_what_a_sequential_read_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rows.ndjson");
+    let broken = "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"FileName\":\"trunc\n";
+    let wrong =
+        "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"DeviceName\":\"n\",\"ProcessId\":\"abc\"}\n";
+    std::fs::write(
+        &path,
+        format!(
+            "{}{broken}{}{wrong}{}",
+            rows(0..700),
+            rows(700..900),
+            rows(900..1000)
+        ),
+    )
+    .unwrap();
+    let opts = ReadOptions {
+        split_bytes: 8 * 1024,
+        ..ReadOptions::default()
+    };
+    let inputs = Inputs::discover(&[&path], &opts).unwrap();
+    let plan = ReadPlan::all(opts);
+    let rows_seen = std::sync::atomic::AtomicU64::new(0);
+    let parallel = inputs
+        .read_all_parallel(&plan, 4, &|_, b| {
+            rows_seen.fetch_add(b.num_rows() as u64, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap();
+    let (sequential, _) = read_all(&inputs, &plan).unwrap();
+    assert_eq!(parallel, sequential);
+    let f = &parallel.files[0];
+    assert_eq!(f.rows.get("DeviceProcessEvents"), Some(&1001));
+    assert_eq!(rows_seen.into_inner(), 1001);
+    let lines: Vec<Option<u64>> = f.bad.iter().map(|b| b.location.line).collect();
+    assert_eq!(lines, vec![Some(701), Some(902)]);
+}
+
 #[test]
 fn resuming_from_the_returned_offset_reads_appended_lines() {
     let dir = tempfile::tempdir().unwrap();
