@@ -8,7 +8,12 @@
 use arrow::array::{Array, Int64Array, RecordBatch};
 use kql_engine::{Engine, QueryOptions};
 
-const ROWS: i64 = 1_000_000;
+/// Rows sorted under the limit: about 100 MB of values, well over the 64 MiB limit, while
+/// each batch (about 1 MB) is small beside each sorting partition's share of it, so that
+/// the test does not depend on how the partitions' allocations interleave.
+const SORT_ROWS: i64 = 2_000_000;
+/// Rows joined under a 1 MiB limit.
+const JOIN_ROWS: i64 = 400_000;
 
 async fn collect(engine: &Engine, query: &str) -> Result<Vec<RecordBatch>, String> {
     let planned = engine
@@ -29,15 +34,14 @@ fn longs(batches: &[RecordBatch]) -> Vec<i64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sort_larger_than_the_limit_spills_and_keeps_every_row_in_order() {
-    // A million rows of a long and a ~36-byte string: several times the 16 MiB limit.
     let query = format!(
-        "range x from 1 to {ROWS} step 1 \
+        "range x from 1 to {SORT_ROWS} step 1 \
          | extend s = strcat('process-command-line-padding-', tostring(x)) \
          | sort by x desc"
     );
-    let engine = Engine::with_memory_limit(16 << 20).unwrap();
+    let engine = Engine::with_memory_limit(64 << 20).unwrap();
     let got = longs(&collect(&engine, &query).await.unwrap());
-    let want: Vec<i64> = (1..=ROWS).rev().collect();
+    let want: Vec<i64> = (1..=SORT_ROWS).rev().collect();
     assert_eq!(got.len(), want.len());
     assert!(got == want, "rows out of order");
 }
@@ -46,8 +50,8 @@ async fn a_sort_larger_than_the_limit_spills_and_keeps_every_row_in_order() {
 async fn an_operator_that_cannot_spill_fails_at_the_limit_instead_of_growing() {
     // A hash join's build side is held whole; under a 1 MiB limit it cannot be.
     let query = format!(
-        "range x from 1 to {ROWS} step 1 | extend s = strcat('left-', tostring(x)) \
-         | join kind=inner (range x from 1 to {ROWS} step 1 \
+        "range x from 1 to {JOIN_ROWS} step 1 | extend s = strcat('left-', tostring(x)) \
+         | join kind=inner (range x from 1 to {JOIN_ROWS} step 1 \
              | extend t = strcat('right-', tostring(x))) on x \
          | count"
     );
@@ -56,5 +60,5 @@ async fn an_operator_that_cannot_spill_fails_at_the_limit_instead_of_growing() {
     assert!(err.contains("Resources exhausted"), "{err}");
     // Without the limit the same query runs: every x joins its one partner.
     let got = longs(&collect(&Engine::new(), &query).await.unwrap());
-    assert_eq!(got, vec![ROWS]);
+    assert_eq!(got, vec![JOIN_ROWS]);
 }
