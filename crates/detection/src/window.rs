@@ -45,7 +45,12 @@ pub fn event_range(tables: &BTreeMap<&'static str, Vec<RecordBatch>>) -> Option<
         .values()
         .flatten()
         .filter_map(batch_range)
-        .reduce(|(a, b), (lo, hi)| (a.min(lo), b.max(hi)))
+        .fold(None, |r, b| Some(widen(r, b)))
+}
+
+/// `range` (if any) widened to take in `(lo, hi)`.
+pub fn widen(range: Option<(i64, i64)>, (lo, hi): (i64, i64)) -> (i64, i64) {
+    range.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi)))
 }
 
 /// The oldest and newest `TimeGenerated` (else `Timestamp`) of one batch.

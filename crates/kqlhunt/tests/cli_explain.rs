@@ -7,12 +7,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+
+use common::root;
 
 fn explain(no_pushdown: bool) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kqlhunt"));

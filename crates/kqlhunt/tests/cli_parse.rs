@@ -3,21 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn kqlhunt(args: &[&str]) -> Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    Command::new(env!("CARGO_BIN_EXE_kqlhunt"))
-        .args(args)
-        .current_dir(root)
-        .output()
-        .expect("run kqlhunt")
-}
+mod common;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
+use common::{kqlhunt, text};
 
 /// The seed rule in canonical form: one statement per `;`, one operator per line, strings in
 /// double quotes, multi-line expressions joined onto their operator's line.

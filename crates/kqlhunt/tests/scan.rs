@@ -8,24 +8,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn kqlhunt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kqlhunt"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run kqlhunt")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
+use common::{kqlhunt, root, text};
 
 fn jsonl(out: &Output) -> Vec<Value> {
     text(&out.stdout)

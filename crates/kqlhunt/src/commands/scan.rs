@@ -19,7 +19,7 @@ use detection::rule::{Rule, RuleKind, Severity};
 use detection::run::{RunOptions, run_rule};
 use detection::suppress::{Suppressions, render_report};
 use detection::window::{
-    batch_range, event_range, format_duration, lookback_nanos, parse_duration,
+    batch_range, event_range, format_duration, lookback_nanos, parse_duration, widen,
 };
 use detection::{RuleSet, explain};
 use kql_engine::Engine;
@@ -131,12 +131,7 @@ pub(crate) fn read_inputs(
         strict,
         ..Default::default()
     };
-    let spinner = progress.then(|| {
-        let s = indicatif::ProgressBar::new_spinner();
-        s.set_message(format!("reading {}", paths.join(" ")));
-        s.enable_steady_tick(Duration::from_millis(120));
-        s
-    });
+    let spinner = reading_spinner(paths, progress);
     let t = kql_engine::telemetry::load(paths, &options);
     if let Some(s) = spinner {
         s.finish_and_clear();
@@ -144,6 +139,16 @@ pub(crate) fn read_inputs(
     let t = t.context("cannot read the inputs")?;
     print_read_warnings(&t.report);
     Ok(t)
+}
+
+/// A spinner on stderr while the inputs are read, when stderr is a terminal.
+fn reading_spinner(paths: &[String], progress: bool) -> Option<indicatif::ProgressBar> {
+    progress.then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.set_message(format!("reading {}", paths.join(" ")));
+        s.enable_steady_tick(Duration::from_millis(120));
+        s
+    })
 }
 
 /// What a scan runs on: an engine whose tables read the inputs, the report of reading them
@@ -172,12 +177,7 @@ pub(crate) fn open_inputs(
         strict,
         ..Default::default()
     };
-    let spinner = progress.then(|| {
-        let s = indicatif::ProgressBar::new_spinner();
-        s.set_message(format!("reading {}", paths.join(" ")));
-        s.enable_steady_tick(Duration::from_millis(120));
-        s
-    });
+    let spinner = reading_spinner(paths, progress);
     let range: std::sync::Mutex<Option<(i64, i64)>> = std::sync::Mutex::new(None);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let surveyed = log_sources::Inputs::discover(paths, &options).and_then(|inputs| {
@@ -185,8 +185,8 @@ pub(crate) fn open_inputs(
             &log_sources::ReadPlan::all(options.clone()),
             threads,
             &|_, batch| {
-                if let (Some((lo, hi)), Ok(mut r)) = (batch_range(&batch), range.lock()) {
-                    *r = Some(r.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+                if let (Some(b), Ok(mut r)) = (batch_range(&batch), range.lock()) {
+                    *r = Some(widen(*r, b));
                 }
                 Ok(())
             },

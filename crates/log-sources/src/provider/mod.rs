@@ -225,20 +225,20 @@ impl LogTable {
                     ));
                     start = end;
                 }
-            } else if input.splittable() && size >= 2 * min_split && target > 1 {
-                let parts = (size / min_split).min(target as u64).max(1);
-                let step = size.div_ceil(parts);
-                let mut start = 0;
-                while start < size {
-                    let end = (start + step).min(size);
+            } else if let Some(ranges) = input
+                .splittable()
+                .then(|| crate::read::split_ranges(size, min_split, target))
+                .flatten()
+            {
+                for r in ranges {
+                    let len = r.end - r.start;
                     units.push((
                         vec![Unit {
                             input: i,
-                            range: Some(start..end),
+                            range: Some(r),
                         }],
-                        end - start,
+                        len,
                     ));
-                    start = end;
                 }
             } else {
                 units.push((

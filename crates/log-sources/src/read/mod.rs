@@ -135,21 +135,20 @@ impl Inputs {
     ) -> Result<ReadReport, SourceError> {
         let mut pass = plan.clone();
         pass.processes.get_or_insert_with(ProcessTables::default);
-        let min_split = plan.options.split_bytes.max(1);
         let mut report = ReadReport::default();
         for input in &self.inputs {
-            let size = input.size.unwrap_or(0);
             let lineage = matches!(input.kind, InputKind::Stream(e) if e.lineage);
-            let parts = (size / min_split).min(threads as u64);
-            if lineage || !input.splittable() || size < 2 * min_split || parts < 2 {
+            let ranges = (!lineage && input.splittable())
+                .then(|| {
+                    let size = input.size.unwrap_or(0);
+                    split_ranges(size, plan.options.split_bytes, threads)
+                })
+                .flatten();
+            let Some(ranges) = ranges else {
                 let r = read_input(input, &pass, None, &mut |t, b| on_batch(t, b));
                 report.add(tolerate(input, &pass, r)?);
                 continue;
-            }
-            let step = size.div_ceil(parts);
-            let ranges: Vec<Range<u64>> = (0..parts)
-                .map(|i| i * step..((i + 1) * step).min(size))
-                .collect();
+            };
             let results: Vec<Result<FileReport, SourceError>> = std::thread::scope(|s| {
                 let handles: Vec<_> = ranges
                     .iter()
@@ -186,6 +185,24 @@ impl Inputs {
         }
         Ok(report)
     }
+}
+
+/// The byte ranges `readers` readers share a splittable input of `size` bytes in: as many
+/// as there are readers, none shorter than `min_split`; `None` when the input is too small
+/// to be worth splitting (under twice `min_split`) or there is one reader.
+pub(crate) fn split_ranges(size: u64, min_split: u64, readers: usize) -> Option<Vec<Range<u64>>> {
+    let min_split = min_split.max(1);
+    if size < 2 * min_split || readers < 2 {
+        return None;
+    }
+    let parts = (size / min_split).min(readers as u64);
+    let step = size.div_ceil(parts);
+    Some(
+        (0..parts)
+            .map(|i| i * step..((i + 1) * step).min(size))
+            .filter(|r| !r.is_empty())
+            .collect(),
+    )
 }
 
 /// Turns an error that concerns only this input (unreadable, corrupt compression, broken

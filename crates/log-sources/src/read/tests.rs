@@ -297,25 +297,29 @@ fn byte_ranges_split_at_line_starts_cover_every_row_once() {
     assert_eq!(ids, want);
 }
 
+/// Rows 0..700 (lines 1..=700), a truncated record (line 701), rows 700..900, a row whose
+/// ProcessId is `"abc"` (line 902), rows 900..1000.
+fn rows_with_two_bad_lines(dir: &Path) -> PathBuf {
+    let path = dir.join("rows.ndjson");
+    let broken = "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"FileName\":\"trunc\n";
+    let wrong =
+        "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"DeviceName\":\"n\",\"ProcessId\":\"abc\"}\n";
+    let text = format!(
+        "{}{broken}{}{wrong}{}",
+        rows(0..700),
+        rows(700..900),
+        rows(900..1000)
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// A bad record found by a byte range that starts mid-file still gets its line number:
 /// rows 0..700 are lines 1..=700, the broken record is line 701, rows 700..1000 follow.
 #[test]
 fn bad_records_of_a_later_byte_range_keep_their_line_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("rows.ndjson");
-    let broken = "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"FileName\":\"trunc\n";
-    let wrong =
-        "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"DeviceName\":\"n\",\"ProcessId\":\"abc\"}\n";
-    std::fs::write(
-        &path,
-        format!(
-            "{}{broken}{}{wrong}{}",
-            rows(0..700),
-            rows(700..900),
-            rows(900..1000)
-        ),
-    )
-    .unwrap();
+    let path = rows_with_two_bad_lines(dir.path());
     let len = std::fs::metadata(&path).unwrap().len();
     let inputs = Inputs::discover(&[&path], &ReadOptions::default()).unwrap();
     let plan = ReadPlan::all(ReadOptions::default());
@@ -348,20 +352,7 @@ fn bad_records_of_a_later_byte_range_keep_their_line_numbers() {
 #[test]
 fn a_parallel_read_reports_what_a_sequential_read_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("rows.ndjson");
-    let broken = "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"FileName\":\"trunc\n";
-    let wrong =
-        "{\"Timestamp\":\"2025-03-04T10:00:00Z\",\"DeviceName\":\"n\",\"ProcessId\":\"abc\"}\n";
-    std::fs::write(
-        &path,
-        format!(
-            "{}{broken}{}{wrong}{}",
-            rows(0..700),
-            rows(700..900),
-            rows(900..1000)
-        ),
-    )
-    .unwrap();
+    let path = rows_with_two_bad_lines(dir.path());
     let opts = ReadOptions {
         split_bytes: 8 * 1024,
         ..ReadOptions::default()
